@@ -1,0 +1,91 @@
+# tgpu: one Makefile for the whole tree.
+#   make            build build/tgpu and every test program
+#   make test       build and run every test (unit, kernel, end-to-end, fuzz corpora)
+#   make test SAN=1 the same under AddressSanitizer + UBSan (objects go to build-san/)
+#   make CC=clang   any C11 compiler; the tree builds clean with -Wall -Wextra -Werror
+#   make fuzz       libFuzzer targets (clang) into build-fuzz/
+#   make bench      benchmarks (never timed tests)
+# Sources are found by wildcard, so adding a file to a module needs no edit here:
+#   isa/ sim/ runtime/ *.c      -> build/libtgpu.a
+#   tools/*.c                   -> build/tgpu (one binary, subcommands in tools/cmd_*.c)
+#   tests/unit/test_*.c         -> build/tests/test_* (each links libtgpu.a)
+#   tests/fuzz/fuzz_*.c         -> corpus replayers in make test, libFuzzer binaries in make fuzz
+
+CC      ?= cc
+SAN     ?= 0
+ifeq ($(SAN),1)
+BUILD   ?= build-san
+OPT     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILD   ?= build
+OPT     := -O2 -g
+endif
+CFLAGS  ?=
+CFLAGS  += -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror $(OPT) -I. -MMD -MP
+LDFLAGS += $(filter -fsanitize=%,$(OPT))
+LDLIBS  += -lm -lpthread
+PYTHON  ?= $(if $(wildcard .venv/bin/python3),$(CURDIR)/.venv/bin/python3,python3)
+
+LIB_SRCS   := $(sort $(wildcard isa/*.c sim/*.c runtime/*.c))
+TOOL_SRCS  := $(sort $(wildcard tools/*.c))
+TEST_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+TOOL_OBJS  := $(TOOL_SRCS:%.c=$(BUILD)/obj/%.o)
+TEST_BINS  := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/%)
+LIB        := $(BUILD)/libtgpu.a
+TGPU       := $(BUILD)/tgpu
+
+.PHONY: all test check bench fuzz clean
+all: $(TGPU) $(TEST_BINS) $(FUZZ_BINS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(TGPU): $(TOOL_OBJS) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(TOOL_OBJS) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# Fuzz targets double as corpus replayers: fuzz_main.c supplies main() outside libFuzzer.
+$(BUILD)/tests/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz_main.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/obj/tests/fuzz_main.o $(LIB) $(LDLIBS)
+
+$(BUILD)/obj/tests/fuzz_main.o: tests/fuzz_main.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+test: all
+	BUILD=$(BUILD) TGPU=$(CURDIR)/$(TGPU) PYTHON=$(PYTHON) tests/run.sh
+
+# The full gate (README's test command): gcc and clang builds with -Werror, all tests, and all tests
+# again under ASan + UBSan.
+check:
+	$(MAKE) CC=clang BUILD=build-clang all
+	$(MAKE) test
+	$(MAKE) test SAN=1
+
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libtgpu.a
+	@mkdir -p build-fuzz/fuzz
+	for f in $(FUZZ_SRCS); do n=$$(basename $$f .c); \
+	  clang -std=c11 -D_DEFAULT_SOURCE -I. -O1 -g -fsanitize=fuzzer,address,undefined $$f build-fuzz/libtgpu.a -lm -lpthread -o build-fuzz/fuzz/$$n || exit 1; done
+	@echo "fuzz targets in build-fuzz/fuzz/ (run e.g. build-fuzz/fuzz/fuzz_gguf tests/corpus/gguf)"
+
+bench: all
+	BUILD=$(BUILD) TGPU=$(CURDIR)/$(TGPU) PYTHON=$(PYTHON) tests/bench/run.sh
+
+clean:
+	rm -rf build build-san build-fuzz build-clang
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

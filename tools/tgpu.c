@@ -1,0 +1,31 @@
+/* tgpu.c: the `tgpu` command: one binary, subcommands in tools/cmd_*.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tools/commands.h"
+
+static const tg_command commands[] = {
+    { "asm", tg_cmd_asm, "assemble TG32 source (.tgasm) into a program image (.tgbin)" },
+    { "dis", tg_cmd_dis, "disassemble a program image back into TG32 source" },
+    { "run", tg_cmd_run, "run a kernel on the simulated GPU" },
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: tgpu <command> [options]   (tgpu <command> --help for details)\n\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-6s %s\n", commands[i].name, commands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) { usage(stderr); return 2; }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name)) return commands[i].main(argc - 1, argv + 1);
+    fprintf(stderr, "tgpu: unknown command '%s' (try tgpu --help)\n", argv[1]);
+    return 2;
+}
