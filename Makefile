@@ -21,7 +21,7 @@ BUILD   ?= build
 OPT     := -O2 -g
 endif
 CFLAGS  ?=
-CFLAGS  += -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror $(OPT) -I. -MMD -MP
+CFLAGS  += -std=c11 -D_DEFAULT_SOURCE -ffp-contract=off -Wall -Wextra -Werror $(OPT) -I. -MMD -MP
 LDFLAGS += $(filter -fsanitize=%,$(OPT))
 LDLIBS  += -lm -lpthread
 PYTHON  ?= $(if $(wildcard .venv/bin/python3),$(CURDIR)/.venv/bin/python3,python3)
