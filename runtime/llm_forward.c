@@ -53,21 +53,33 @@ void tg_llm_state_free(tg_llm_state *s)
 
 /* ---- y = W x, rows split across the pool ------------------------------------------------------ */
 
-typedef struct matvec_job { const tg_weight *w; const float *x; float *y; } matvec_job;
+/* Up to three products that read the same input run as one pool job (q/k/v, gate/up), so the
+ * threads meet once instead of three times. */
+typedef struct matvec_job { int n; const tg_weight *w[3]; const float *x; float *y[3]; } matvec_job;
 
 static void matvec_part(void *arg, int ith, int nth)
 {
     const matvec_job *j = arg;
-    int per = (j->w->rows + nth - 1) / nth, r0 = ith * per, r1 = r0 + per;
-    if (r1 > j->w->rows) r1 = j->w->rows;
-    const uint8_t *base = j->w->data;
-    for (int r = r0; r < r1; r++)
-        j->y[r] = tg_dot(j->w->type, base + (size_t)r * j->w->row_bytes, j->x, (uint64_t)j->w->cols);
+    for (int m = 0; m < j->n; m++) {
+        const tg_weight *w = j->w[m];
+        int per = (w->rows + nth - 1) / nth, r0 = ith * per, r1 = r0 + per;
+        if (r1 > w->rows) r1 = w->rows;
+        const uint8_t *base = w->data;
+        for (int r = r0; r < r1; r++)
+            j->y[m][r] = tg_dot(w->type, base + (size_t)r * w->row_bytes, j->x, (uint64_t)w->cols);
+    }
 }
 
 static void matvec(tg_pool *pool, const tg_weight *w, const float *x, float *y)
 {
-    matvec_job j = { w, x, y };
+    matvec_job j = { 1, { w }, x, { y } };
+    tg_pool_run(pool, matvec_part, &j);
+}
+
+static void matvec3(tg_pool *pool, const tg_weight *w0, const tg_weight *w1, const tg_weight *w2, const float *x,
+                    float *y0, float *y1, float *y2)
+{
+    matvec_job j = { w2 ? 3 : 2, { w0, w1, w2 }, x, { y0, y1, y2 } };
     tg_pool_run(pool, matvec_part, &j);
 }
 
@@ -139,9 +151,7 @@ void tg_llm_forward(const tg_llm_model *m, tg_llm_state *s, tg_pool *pool, int t
 
         /* attention block */
         tg_ref_rmsnorm(s->x, L->attn_norm.data, s->xb, dim, c->norm_eps);
-        matvec(pool, &L->wq, s->xb, s->q);
-        matvec(pool, &L->wk, s->xb, s->k);
-        matvec(pool, &L->wv, s->xb, s->v);
+        matvec3(pool, &L->wq, &L->wk, &L->wv, s->xb, s->q, s->k, s->v);
         add_bias(s->q, &L->bq);
         add_bias(s->k, &L->bk);
         add_bias(s->v, &L->bv);
@@ -157,8 +167,7 @@ void tg_llm_forward(const tg_llm_model *m, tg_llm_state *s, tg_pool *pool, int t
 
         /* feed-forward block (SwiGLU) */
         tg_ref_rmsnorm(s->x, L->ffn_norm.data, s->xb, dim, c->norm_eps);
-        matvec(pool, &L->w_gate, s->xb, s->hb);
-        matvec(pool, &L->w_up, s->xb, s->hb2);
+        matvec3(pool, &L->w_gate, &L->w_up, NULL, s->xb, s->hb, s->hb2, NULL);
         tg_ref_silu_mul(s->hb, s->hb2, s->hb, c->ffn_dim);
         matvec(pool, &L->w_down, s->hb, s->xb);
         tg_ref_add(s->x, s->xb, dim);
