@@ -13,5 +13,6 @@ typedef struct tg_command {
 int tg_cmd_asm(int argc, char **argv);
 int tg_cmd_dis(int argc, char **argv);
 int tg_cmd_run(int argc, char **argv);
+int tg_cmd_gguf(int argc, char **argv);
 
 #endif
