@@ -9,6 +9,7 @@ static const tg_command commands[] = {
     { "dis", tg_cmd_dis, "disassemble a program image back into TG32 source" },
     { "run", tg_cmd_run, "run a kernel on the simulated GPU" },
     { "gguf", tg_cmd_gguf, "inspect a GGUF model file (info) or build one from a manifest (pack)" },
+    { "llm", tg_cmd_llm, "generate text with a GGUF language model (llama, qwen2) on the CPU" },
 };
 
 static void usage(FILE *out)
