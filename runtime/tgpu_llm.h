@@ -15,6 +15,9 @@ typedef struct tg_llm_options {
     int n_threads;              /* 0 or 1: single-threaded */
     bool kv_f16;                /* KV cache in f16 instead of f32 */
     const char *chat_template;  /* "chatml", "llama2", "alpaca"; NULL: detect from the file */
+    const char *backend;        /* device backend: "cpu" (NULL), "sim", "rtl", "cuda" */
+    bool cycle_mode;            /* sim: cycle-level timing instead of functional */
+    const char *kernel_dir;     /* sim/rtl: compiled kernels (NULL: the build's default) */
 } tg_llm_options;
 
 typedef struct tg_llm_params {
@@ -67,6 +70,8 @@ int tg_llm_n_vocab(const tg_llm *llm);
 int tg_llm_n_ctx(const tg_llm *llm);
 /* One line describing the model: arch, sizes, types, tokenizer, template. */
 void tg_llm_describe(const tg_llm *llm, char *buf, size_t cap);
+/* The device the forward pass runs on (for per-kernel statistics). */
+struct tg_dev *tg_llm_device(tg_llm *llm);
 /* The chat template in use ("chatml", "llama2", "alpaca", or "none"). */
 const char *tg_llm_chat_template(const tg_llm *llm);
 
