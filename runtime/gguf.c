@@ -42,6 +42,9 @@ static int fail_at(reader *r, uint64_t off, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(r->err + n, r->errlen - (size_t)n, fmt, ap);
     va_end(ap);
+    /* Names and keys come from the file: keep the message on one printable line. */
+    for (char *c = r->err + n; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = '?';
     return -1;
 }
 

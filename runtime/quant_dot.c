@@ -108,8 +108,8 @@ float tg_dot_q5_0(const void *w, const float *x, uint64_t n)
         uint32_t qh;
         memcpy(&qh, b[i].qh, 4);
         for (int j = 0; j < 16; j++) {
-            c[j] = (float)(((b[i].qs[j] & 0xF) | ((qh >> j) & 1) << 4) - 16);
-            c[j + 16] = (float)(((b[i].qs[j] >> 4) | ((qh >> (j + 16)) & 1) << 4) - 16);
+            c[j] = (float)((int)((b[i].qs[j] & 0xF) | ((qh >> j) & 1) << 4) - 16);
+            c[j + 16] = (float)((int)((b[i].qs[j] >> 4) | ((qh >> (j + 16)) & 1) << 4) - 16);
         }
         sum += H2F(b[i].d) * dot32(c, x);
     }

@@ -18,6 +18,8 @@
 static const char usage_text[] =
     "usage: tgpu gguf info MODEL.gguf\n"
     "       tgpu gguf pack MANIFEST -o OUT.gguf\n"
+    "       tgpu gguf dump MODEL.gguf                 (every value in full, for scripts)\n"
+    "       tgpu gguf dequant MODEL.gguf TENSOR -o OUT.f32\n"
     "\n"
     "info  prints the header, every metadata key (long arrays summarized) and the tensor table\n"
     "      (name, type, shape with ne0 first, bytes, offset in the data section).\n"
@@ -126,6 +128,107 @@ static int gguf_info(const char *path)
     if (g.n_tensors) printf("  total %llu bytes of tensor data\n", (unsigned long long)total);
     tg_gguf_close(&g);
     return 0;
+}
+
+/* ---- dump: every value in full, in a form scripts parse (tests compare it with python's view) ---- */
+
+static void dump_hex(const char *s, uint64_t len)
+{
+    if (!len) { printf("-"); return; }   /* empty string */
+    for (uint64_t i = 0; i < len; i++) printf("%02x", (unsigned char)s[i]);
+}
+
+static void dump_scalar(uint32_t type, const uint8_t *p)
+{
+    if (type == TG_GGUF_F32) { float f; memcpy(&f, p, 4); printf("%a", (double)f); }
+    else if (type == TG_GGUF_F64) { double f; memcpy(&f, p, 8); printf("%a", f); }
+    else print_scalar(type, p);
+}
+
+static void dump_array(const tg_gguf_kv *kv)
+{
+    uint32_t et = kv->v.arr.type;
+    printf("[%s %llu", tg_gguf_vtype_name(et), (unsigned long long)kv->v.arr.n);
+    const uint8_t *p = kv->v.arr.data;
+    for (uint64_t i = 0; i < kv->v.arr.n; i++) {
+        printf(" ");
+        if (et == TG_GGUF_STRING) {
+            tg_gguf_str s = tg_gguf_arr_str(kv, i);
+            dump_hex(s.data, s.len);
+        } else if (et == TG_GGUF_ARRAY) {
+            tg_gguf_kv sub;
+            tg_gguf_arr_sub(kv, i, &sub);
+            dump_array(&sub);
+        } else {
+            dump_scalar(et, p + i * tg_gguf_vtype_size(et));
+        }
+    }
+    printf("]");
+}
+
+static int gguf_dump(const char *path)
+{
+    tg_gguf g;
+    char err[512];
+    if (tg_gguf_open(&g, path, err, sizeof err)) {
+        fprintf(stderr, "tgpu gguf: %s\n", err);
+        return 2;
+    }
+    printf("version %u\nalignment %u\ndata_offset %llu\n", g.version, g.alignment,
+           (unsigned long long)g.data_offset);
+    for (uint64_t i = 0; i < g.n_kv; i++) {
+        const tg_gguf_kv *kv = &g.kv[i];
+        printf("kv ");
+        dump_hex(kv->key.data, kv->key.len);
+        printf(" %s ", tg_gguf_vtype_name(kv->type));
+        if (kv->type == TG_GGUF_STRING) dump_hex(kv->v.s.data, kv->v.s.len);
+        else if (kv->type == TG_GGUF_ARRAY) dump_array(kv);
+        else if (kv->type == TG_GGUF_F32 || kv->type == TG_GGUF_F64) printf("%a", kv->v.f);
+        else if (kv->type == TG_GGUF_BOOL) printf("%s", kv->v.b ? "true" : "false");
+        else if (kv->type == TG_GGUF_I8 || kv->type == TG_GGUF_I16 || kv->type == TG_GGUF_I32 ||
+                 kv->type == TG_GGUF_I64) printf("%lld", (long long)kv->v.i);
+        else printf("%llu", (unsigned long long)kv->v.u);
+        printf("\n");
+    }
+    for (uint64_t i = 0; i < g.n_tensors; i++) {
+        const tg_gguf_tensor *t = &g.tensors[i];
+        printf("tensor %.*s %s ", (int)t->name.len, t->name.data, tg_type_get(t->type)->name);
+        for (uint32_t d = 0; d < t->n_dims; d++) printf("%s%llu", d ? "," : "", (unsigned long long)t->ne[d]);
+        printf(" %llu %llu\n", (unsigned long long)t->offset, (unsigned long long)t->nbytes);
+    }
+    tg_gguf_close(&g);
+    return 0;
+}
+
+/* ---- dequant: one tensor to raw f32 ---- */
+
+static int gguf_dequant(const char *path, const char *name, const char *out)
+{
+    tg_gguf g;
+    char err[512];
+    if (tg_gguf_open(&g, path, err, sizeof err)) {
+        fprintf(stderr, "tgpu gguf: %s\n", err);
+        return 2;
+    }
+    int rc = 0;
+    const tg_gguf_tensor *t = tg_gguf_tensor_find(&g, name);
+    const tg_type_traits *tt = t ? tg_type_get(t->type) : NULL;
+    uint64_t n = t ? t->ne[0] * t->ne[1] * t->ne[2] * t->ne[3] : 0;
+    float *y = NULL;
+    FILE *f = NULL;
+    if (!t) { fprintf(stderr, "tgpu gguf: %s: no tensor '%s'\n", path, name); rc = 2; goto out; }
+    if (!tt->supported) { fprintf(stderr, "tgpu gguf: %s: type %s cannot be dequantized\n", name, tt->name); rc = 2; goto out; }
+    if (!(y = malloc(n ? n * sizeof *y : 1))) { fprintf(stderr, "tgpu gguf: out of memory\n"); rc = 1; goto out; }
+    tg_dequantize(t->type, t->data, y, n);
+    if (!(f = fopen(out, "wb")) || fwrite(y, sizeof *y, n, f) != n) {
+        fprintf(stderr, "tgpu gguf: %s: cannot write\n", out);
+        rc = 1;
+    }
+out:
+    if (f && fclose(f)) rc = 1;
+    free(y);
+    tg_gguf_close(&g);
+    return rc;
 }
 
 /* ---- pack ---- */
@@ -409,6 +512,9 @@ int tg_cmd_gguf(int argc, char **argv)
         return 0;
     }
     if (argc == 3 && !strcmp(argv[1], "info")) return gguf_info(argv[2]);
+    if (argc == 3 && !strcmp(argv[1], "dump")) return gguf_dump(argv[2]);
+    if (argc == 6 && !strcmp(argv[1], "dequant") && !strcmp(argv[4], "-o"))
+        return gguf_dequant(argv[2], argv[3], argv[5]);
     if (argc == 5 && !strcmp(argv[1], "pack") && !strcmp(argv[3], "-o")) return gguf_pack(argv[2], argv[4]);
     if (argc == 5 && !strcmp(argv[1], "pack") && !strcmp(argv[2], "-o")) return gguf_pack(argv[4], argv[3]);
     fputs(usage_text, stderr);
