@@ -114,7 +114,31 @@ int tg_llm_token_text(tg_llm *llm, int token, char *buf, size_t cap)
     return n;
 }
 
+static int check_tokens(const tg_llm *llm, const int32_t *t, int n, char *err, size_t errlen);
+
 struct tg_dev *tg_llm_device(tg_llm *llm) { return llm->dev; }
+
+int tg_llm_step(tg_llm *llm, int token, int pos, float *logits, char *err, size_t errlen)
+{
+    if (pos < 0 || pos >= llm->state.n_ctx) {
+        snprintf(err, errlen, "position %d is outside the %d-token context", pos, llm->state.n_ctx);
+        return -1;
+    }
+    int32_t t = token;
+    if (check_tokens(llm, &t, 1, err, errlen)) return -1;
+    if (tg_llm_forward(&llm->model, &llm->state, token, pos, logits != NULL)) {
+        snprintf(err, errlen, "%s", tg_dev_error(llm->dev));
+        return -1;
+    }
+    if (logits) memcpy(logits, llm->state.logits, (size_t)llm->model.c.n_vocab * sizeof(float));
+    return 0;
+}
+
+void tg_llm_set_op_observer(tg_llm *llm, tg_llm_op_cb cb, void *user)
+{
+    llm->state.trace = cb;
+    llm->state.trace_user = user;
+}
 
 int tg_llm_n_vocab(const tg_llm *llm) { return llm->model.c.n_vocab; }
 int tg_llm_n_ctx(const tg_llm *llm) { return llm->state.n_ctx; }

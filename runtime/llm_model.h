@@ -52,7 +52,7 @@ typedef struct tg_dlayer {
 } tg_dlayer;
 
 /* Called after each op of the forward pass with the op's output on the device (for tgpu diff). */
-typedef void (*tg_llm_trace_fn)(void *user, const char *op, int layer, tg_dptr out, int n);
+typedef void (*tg_llm_trace_fn)(void *user, const char *op, int layer, tg_dptr out, int n);  /* = tg_llm_op_cb */
 
 typedef struct tg_llm_state {
     tg_dev *dev;                  /* every computation of the forward pass runs here */
