@@ -32,8 +32,13 @@ typedef struct tg_gguf_kv {
     union {
         uint64_t u; int64_t i; double f; bool b;
         tg_gguf_str s;
-        struct { uint32_t type; uint64_t n; const void *data; } arr; /* data points into the file;
-                                                     for STRING arrays, use tg_gguf_arr_str */
+        struct {
+            uint32_t type; uint64_t n;
+            const void *data;         /* first element, in the file; for STRING arrays use
+                                         tg_gguf_arr_str, for nested arrays tg_gguf_arr_sub */
+            const tg_gguf_str *strs;  /* STRING arrays at top level: every string, indexed at open
+                                         (NULL otherwise) */
+        } arr;
     } v;
 } tg_gguf_kv;
 
@@ -56,6 +61,7 @@ typedef struct tg_gguf {
     uint32_t alignment;
     const uint8_t *base; size_t size;   /* whole file */
     bool mapped;
+    uint64_t data_offset;               /* file offset of the data section (aligned) */
 } tg_gguf;
 
 /* Opens and validates a file (mmap). Returns 0, or -1 with err = "path: offset N: problem". */
@@ -68,7 +74,13 @@ const tg_gguf_kv *tg_gguf_find(const tg_gguf *g, const char *key);
 const tg_gguf_tensor *tg_gguf_tensor_find(const tg_gguf *g, const char *name);
 /* i-th string of a STRING array (bounds were validated at open). */
 tg_gguf_str tg_gguf_arr_str(const tg_gguf_kv *kv, uint64_t i);
+/* i-th element of an array of arrays, as a kv of type ARRAY (key left empty); -1 if kv is not one. */
+int tg_gguf_arr_sub(const tg_gguf_kv *kv, uint64_t i, tg_gguf_kv *out);
+/* Bytes of one element of a fixed-size value type (0 for STRING, ARRAY, unknown). */
+size_t tg_gguf_vtype_size(uint32_t t);
 const char *tg_gguf_vtype_name(uint32_t t);
+/* String equality against a NUL-terminated C string. */
+bool tg_gguf_str_eq(tg_gguf_str s, const char *c);
 
 /* Writer: collect metadata and tensors, then write the file in one pass. */
 typedef struct tg_gguf_writer tg_gguf_writer;
@@ -81,9 +93,21 @@ void tg_gguf_set_bool(tg_gguf_writer *w, const char *key, bool v);
 void tg_gguf_set_str(tg_gguf_writer *w, const char *key, const char *v);
 void tg_gguf_set_arr(tg_gguf_writer *w, const char *key, uint32_t elem_type, const void *data, uint64_t n);
 void tg_gguf_set_arr_str(tg_gguf_writer *w, const char *key, const char *const *v, uint64_t n);
+/* Any fixed-size scalar (U8..F64, BOOL as one byte 0/1); v points at the value in that type. */
+void tg_gguf_set_scalar(tg_gguf_writer *w, const char *key, uint32_t vtype, const void *v);
+/* A string given by pointer and length (may hold any bytes, including NUL). */
+void tg_gguf_set_strn(tg_gguf_writer *w, const char *key, const char *v, uint64_t len);
+/* Same as set_arr_str with explicit lengths. */
+void tg_gguf_set_arr_strn(tg_gguf_writer *w, const char *key, const char *const *v,
+                          const uint64_t *lens, uint64_t n);
+/* Setters never fail on their own: the first problem (duplicate tensor, bad alignment, size
+ * mismatch, out of memory) is kept and reported by tg_gguf_write. Setting a key again replaces its
+ * value in place (as llama.cpp's python writer does). */
 /* Adds a tensor; data (already in `type`'s layout, nbytes long) is copied. */
 void tg_gguf_add_tensor(tg_gguf_writer *w, const char *name, uint32_t type, uint32_t n_dims,
                         const uint64_t *ne, const void *data, size_t nbytes);
 int tg_gguf_write(tg_gguf_writer *w, const char *path, char *err, size_t errlen);
+/* The same into a malloc'd buffer (*out, *size); the caller frees it. */
+int tg_gguf_write_mem(tg_gguf_writer *w, uint8_t **out, size_t *size, char *err, size_t errlen);
 
 #endif

@@ -19,7 +19,8 @@ struct tg_llm {
     tg_llm_model model;
     tg_tokenizer tok;
     tg_llm_state state;
-    tg_pool *pool;
+    tg_dev *dev;
+    int n_threads;
     int chat;                 /* enum tg_chat_tmpl */
     double load_s;
 };
@@ -60,12 +61,18 @@ tg_llm *tg_llm_load(const char *path, const tg_llm_options *opt, char *err, size
     }
     int n_ctx = o.n_ctx > 0 ? o.n_ctx : (c->n_ctx_train < 4096 ? c->n_ctx_train : 4096);
     if (n_ctx > (1 << 20)) { snprintf(err, errlen, "context %d too large", n_ctx); goto fail; }
-    if (tg_llm_state_init(&llm->state, c, n_ctx, o.kv_f16 ? TG_KV_F16 : TG_KV_F32)) {
-        snprintf(err, errlen, "%s: out of memory for a %d-token context", path, n_ctx);
+    tg_dev_options dopt = { .backend = o.backend ? tg_backend_parse(o.backend) : TG_BACKEND_CPU,
+                            .cycle_mode = o.cycle_mode, .kernel_dir = o.kernel_dir,
+                            .threads = o.n_threads > 1 ? o.n_threads : 1 };
+    if (dopt.backend < 0) {
+        snprintf(err, errlen, "unknown backend '%s' (cpu, sim, rtl, cuda)", o.backend);
         goto fail;
     }
-    llm->pool = tg_pool_new(o.n_threads > 1 ? o.n_threads : 1);
-    if (!llm->pool) { snprintf(err, errlen, "cannot start %d threads", o.n_threads); goto fail; }
+    llm->n_threads = dopt.threads;
+    llm->dev = tg_dev_open(&dopt, err, errlen);
+    if (!llm->dev) goto fail;
+    if (tg_llm_state_init(&llm->state, &llm->model, llm->dev, n_ctx, o.kv_f16 ? TG_KV_F16 : TG_KV_F32, err, errlen))
+        goto fail;
     if (o.chat_template) {
         llm->chat = tg_chat_from_name(o.chat_template);
         if (llm->chat < 0) {
@@ -87,8 +94,8 @@ fail:
 void tg_llm_free(tg_llm *llm)
 {
     if (!llm) return;
-    tg_pool_free(llm->pool);
     tg_llm_state_free(&llm->state);
+    tg_dev_close(llm->dev);
     tg_tok_free(&llm->tok);
     tg_llm_model_free(&llm->model);
     free(llm);
@@ -107,6 +114,32 @@ int tg_llm_token_text(tg_llm *llm, int token, char *buf, size_t cap)
     return n;
 }
 
+static int check_tokens(const tg_llm *llm, const int32_t *t, int n, char *err, size_t errlen);
+
+struct tg_dev *tg_llm_device(tg_llm *llm) { return llm->dev; }
+
+int tg_llm_step(tg_llm *llm, int token, int pos, float *logits, char *err, size_t errlen)
+{
+    if (pos < 0 || pos >= llm->state.n_ctx) {
+        snprintf(err, errlen, "position %d is outside the %d-token context", pos, llm->state.n_ctx);
+        return -1;
+    }
+    int32_t t = token;
+    if (check_tokens(llm, &t, 1, err, errlen)) return -1;
+    if (tg_llm_forward(&llm->model, &llm->state, token, pos, logits != NULL)) {
+        snprintf(err, errlen, "%s", tg_dev_error(llm->dev));
+        return -1;
+    }
+    if (logits) memcpy(logits, llm->state.logits, (size_t)llm->model.c.n_vocab * sizeof(float));
+    return 0;
+}
+
+void tg_llm_set_op_observer(tg_llm *llm, tg_llm_op_cb cb, void *user)
+{
+    llm->state.trace = cb;
+    llm->state.trace_user = user;
+}
+
 int tg_llm_n_vocab(const tg_llm *llm) { return llm->model.c.n_vocab; }
 int tg_llm_n_ctx(const tg_llm *llm) { return llm->state.n_ctx; }
 const char *tg_llm_chat_template(const tg_llm *llm) { return tg_chat_name(llm->chat); }
@@ -116,10 +149,10 @@ void tg_llm_describe(const tg_llm *llm, char *buf, size_t cap)
     const tg_llm_config *c = &llm->model.c;
     const tg_type_traits *wt = tg_type_get(llm->model.w.layers[0].wq.type);
     snprintf(buf, cap, "%s: %d layers, dim %d, %d heads (%d kv), ffn %d, vocab %d, ctx %d, weights %s%s, "
-             "tokenizer %s, chat template %s, %d thread(s)",
+             "tokenizer %s, chat template %s, %s backend, %d thread(s)",
              c->arch == TG_ARCH_LLAMA ? "llama" : "qwen2", c->n_layers, c->dim, c->n_heads, c->n_kv_heads,
              c->ffn_dim, c->n_vocab, llm->state.n_ctx, wt ? wt->name : "?", llm->model.w.tied ? " (tied output)" : "",
-             llm->tok.kind == TG_TOK_SPM ? "spm" : "bpe", tg_chat_name(llm->chat), tg_pool_size(llm->pool));
+             llm->tok.kind == TG_TOK_SPM ? "spm" : "bpe", tg_chat_name(llm->chat), tg_dev_backend_of(llm->dev), llm->n_threads);
 }
 
 static int check_tokens(const tg_llm *llm, const int32_t *t, int n, char *err, size_t errlen)
@@ -141,7 +174,10 @@ int tg_llm_eval(tg_llm *llm, const int32_t *tokens, int n, float *logits, char *
     if (check_tokens(llm, tokens, n, err, errlen)) return -1;
     int nv = llm->model.c.n_vocab;
     for (int i = 0; i < n; i++) {
-        tg_llm_forward(&llm->model, &llm->state, llm->pool, tokens[i], i, logits != NULL);
+        if (tg_llm_forward(&llm->model, &llm->state, tokens[i], i, logits != NULL)) {
+            snprintf(err, errlen, "%s", tg_dev_error(llm->dev));
+            return -1;
+        }
         if (logits) memcpy(logits + (size_t)i * nv, llm->state.logits, (size_t)nv * sizeof(float));
     }
     return 0;
@@ -178,7 +214,10 @@ int tg_llm_generate(tg_llm *llm, const char *prompt, const tg_llm_params *p, tg_
 
     /* prefill: the prompt one token at a time; logits only for the last */
     for (int i = 0; i < n; i++) {
-        tg_llm_forward(&llm->model, &llm->state, llm->pool, ids[i], i, i == n - 1);
+        if (tg_llm_forward(&llm->model, &llm->state, ids[i], i, i == n - 1)) {
+            snprintf(err, errlen, "%s", tg_dev_error(llm->dev));
+            goto out;
+        }
         tg_sampler_accept(&smp, ids[i]);
     }
     double t_prefill = now_s();
@@ -199,7 +238,10 @@ int tg_llm_generate(tg_llm *llm, const char *prompt, const tg_llm_params *p, tg_
         if (cb && cb(piece, user)) break;
         if (pos >= llm->state.n_ctx || g == p->n_predict - 1) break;
         double t = now_s();
-        tg_llm_forward(&llm->model, &llm->state, llm->pool, tok, pos++, true);
+        if (tg_llm_forward(&llm->model, &llm->state, tok, pos++, true)) {
+            snprintf(err, errlen, "%s", tg_dev_error(llm->dev));
+            goto out;
+        }
         decode_s += now_s() - t;
         n_decode++;
     }

@@ -1,178 +1,222 @@
 /* llm_forward.c: the transformer forward pass for one token, read top to bottom:
  *   x = embed(token)
  *   per layer:  xb = rmsnorm(x) ; q,k,v = Wq xb (+bq), Wk xb (+bk), Wv xb (+bv) ; rope(q, k)
- *               cache k, v at pos ; xb = attention(q, cache) ; x += Wo xb
+ *               cache k, v at pos ; xb2 = attention(q, cache) ; x += Wo xb2
  *               xb = rmsnorm(x) ; x += Wdown (silu(Wgate xb) * Wup xb)
  *   logits = Wout rmsnorm(x)
- * Matrix-vector products go through tg_dot for the weight's own type, rows split over the thread
- * pool; attention is split over heads. Nothing here allocates. */
+ * Every step is a kernel launched through the device layer (runtime/device.h), so the same code
+ * runs on the cpu reference, the simulated GPU, the RTL and CUDA. Nothing here allocates. */
 #include "runtime/llm_model.h"
 
-#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/cpu_kernels.h"
 #include "runtime/quant.h"
 
-int tg_llm_state_init(tg_llm_state *s, const tg_llm_config *c, int n_ctx, int kv_type)
+/* ---- weights and buffers on the device ---------------------------------------------------------- */
+
+static int import_weight(tg_llm_state *s, const tg_weight *w, tg_dweight *out)
 {
+    *out = (tg_dweight){ 0, w->type, w->rows, w->cols };
+    if (!w->data) return 0;
+    out->p = tg_dev_import(s->dev, w->data, w->row_bytes * (size_t)w->rows);
+    return out->p ? 0 : -1;
+}
+
+static int import_weights(tg_llm_state *s, const tg_llm_model *m)
+{
+    const tg_llm_weights *w = &m->w;
+    int rc = import_weight(s, &w->tok_embd, &s->tok_embd) | import_weight(s, &w->out_norm, &s->out_norm);
+    if (w->tied) s->output = s->tok_embd;
+    else rc |= import_weight(s, &w->output, &s->output);
+    for (int l = 0; l < m->c.n_layers && rc == 0; l++) {
+        const tg_llm_layer *L = &w->layers[l];
+        tg_dlayer *D = &s->layers[l];
+        rc |= import_weight(s, &L->attn_norm, &D->attn_norm) | import_weight(s, &L->wq, &D->wq) |
+              import_weight(s, &L->wk, &D->wk) | import_weight(s, &L->wv, &D->wv) |
+              import_weight(s, &L->wo, &D->wo) | import_weight(s, &L->bq, &D->bq) |
+              import_weight(s, &L->bk, &D->bk) | import_weight(s, &L->bv, &D->bv) |
+              import_weight(s, &L->ffn_norm, &D->ffn_norm) | import_weight(s, &L->w_gate, &D->w_gate) |
+              import_weight(s, &L->w_up, &D->w_up) | import_weight(s, &L->w_down, &D->w_down);
+    }
+    return rc;
+}
+
+int tg_llm_state_init(tg_llm_state *s, const tg_llm_model *m, tg_dev *dev, int n_ctx, int kv_type,
+                      char *err, size_t errlen)
+{
+    const tg_llm_config *c = &m->c;
     memset(s, 0, sizeof *s);
-    int q_dim = c->n_heads * c->head_dim, kv_dim = c->n_kv_heads * c->head_dim;
-    int big = c->dim > q_dim ? c->dim : q_dim;
-    size_t kv_elems = (size_t)c->n_layers * (size_t)n_ctx * (size_t)kv_dim;
-    size_t kv_elem_bytes = kv_type == TG_KV_F16 ? 2 : 4;
+    s->dev = dev;
     s->n_ctx = n_ctx;
     s->kv_type = kv_type;
-    s->x = calloc((size_t)big, sizeof(float));
-    s->xb = calloc((size_t)big, sizeof(float));
-    s->xb2 = calloc((size_t)big, sizeof(float));
-    s->q = calloc((size_t)q_dim, sizeof(float));
-    s->k = calloc((size_t)kv_dim, sizeof(float));
-    s->v = calloc((size_t)kv_dim, sizeof(float));
-    s->att = calloc((size_t)c->n_heads * (size_t)n_ctx, sizeof(float));
-    s->hb = calloc((size_t)c->ffn_dim, sizeof(float));
-    s->hb2 = calloc((size_t)c->ffn_dim, sizeof(float));
+    int q_dim = c->n_heads * c->head_dim, kv_dim = c->n_kv_heads * c->head_dim;
+    size_t big = (size_t)(c->dim > q_dim ? c->dim : q_dim) * sizeof(float);
+    size_t kv_bytes = (size_t)c->n_layers * (size_t)n_ctx * (size_t)kv_dim * (kv_type == TG_KV_F16 ? 2 : 4);
+    s->layers = calloc((size_t)c->n_layers, sizeof *s->layers);
     s->logits = calloc((size_t)c->n_vocab, sizeof(float));
-    s->k_cache = calloc(kv_elems, kv_elem_bytes);
-    s->v_cache = calloc(kv_elems, kv_elem_bytes);
-    if (!s->x || !s->xb || !s->xb2 || !s->q || !s->k || !s->v || !s->att || !s->hb || !s->hb2 ||
-        !s->logits || !s->k_cache || !s->v_cache) {
+    if (!s->layers || !s->logits) goto oom;
+    if (import_weights(s, m) != 0) {
+        snprintf(err, errlen, "cannot place the weights on the %s device: %s", "target", tg_dev_error(dev));
         tg_llm_state_free(s);
         return -1;
     }
-    return 0;
+    s->x = tg_dev_alloc(dev, big);
+    s->xb = tg_dev_alloc(dev, big);
+    s->xb2 = tg_dev_alloc(dev, big);
+    s->q = tg_dev_alloc(dev, (size_t)q_dim * sizeof(float));
+    s->k = tg_dev_alloc(dev, (size_t)kv_dim * sizeof(float));
+    s->v = tg_dev_alloc(dev, (size_t)kv_dim * sizeof(float));
+    s->hb = tg_dev_alloc(dev, (size_t)c->ffn_dim * sizeof(float));
+    s->hb2 = tg_dev_alloc(dev, (size_t)c->ffn_dim * sizeof(float));
+    s->logits_dev = tg_dev_alloc(dev, (size_t)c->n_vocab * sizeof(float));
+    s->k_cache = tg_dev_alloc(dev, kv_bytes);
+    s->v_cache = tg_dev_alloc(dev, kv_bytes);
+    if (s->x && s->xb && s->xb2 && s->q && s->k && s->v && s->hb && s->hb2 && s->logits_dev &&
+        s->k_cache && s->v_cache)
+        return 0;
+oom:
+    snprintf(err, errlen, "out of device memory for a %d-token context", n_ctx);
+    tg_llm_state_free(s);
+    return -1;
 }
 
 void tg_llm_state_free(tg_llm_state *s)
 {
-    free(s->x); free(s->xb); free(s->xb2); free(s->q); free(s->k); free(s->v); free(s->att);
-    free(s->hb); free(s->hb2); free(s->logits); free(s->k_cache); free(s->v_cache);
+    if (s->dev) {
+        tg_dptr bufs[] = { s->x, s->xb, s->xb2, s->q, s->k, s->v, s->hb, s->hb2, s->logits_dev,
+                           s->k_cache, s->v_cache };
+        for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) tg_dev_free(s->dev, bufs[i]);
+    }
+    free(s->layers);
+    free(s->logits);
     memset(s, 0, sizeof *s);
 }
 
-/* ---- y = W x, rows split across the pool ------------------------------------------------------ */
+/* ---- kernel launches: each op names its kernel and its launch shape ------------------------------- */
 
-/* Up to three products that read the same input run as one pool job (q/k/v, gate/up), so the
- * threads meet once instead of three times. */
-typedef struct matvec_job { int n; const tg_weight *w[3]; const float *x; float *y[3]; } matvec_job;
+static tg_dev_dim dim1(uint32_t n) { return (tg_dev_dim){ n ? n : 1, 1, 1 }; }
+static uint32_t cdiv(int n, int d) { return (uint32_t)((n + d - 1) / d); }
 
-static void matvec_part(void *arg, int ith, int nth)
+#define LAUNCH(s, name, grid, block, ...)                                                        \
+    do {                                                                                         \
+        const tg_dev_arg a_[] = { __VA_ARGS__ };                                                 \
+        if (tg_dev_launch((s)->dev, name, grid, block, a_, (int)(sizeof a_ / sizeof a_[0])))    \
+            return -1;                                                                           \
+    } while (0)
+
+static void trace(tg_llm_state *s, const char *op, int layer, tg_dptr out, int n)
 {
-    const matvec_job *j = arg;
-    for (int m = 0; m < j->n; m++) {
-        const tg_weight *w = j->w[m];
-        int per = (w->rows + nth - 1) / nth, r0 = ith * per, r1 = r0 + per;
-        if (r1 > w->rows) r1 = w->rows;
-        const uint8_t *base = w->data;
-        for (int r = r0; r < r1; r++)
-            j->y[m][r] = tg_dot(w->type, base + (size_t)r * w->row_bytes, j->x, (uint64_t)w->cols);
+    if (s->trace) s->trace(s->trace_user, op, layer, out, n);
+}
+
+/* Elementwise kernels: one thread per element. */
+#define EW_BLOCK 256
+
+static int op_rmsnorm(tg_llm_state *s, tg_dptr x, const tg_dweight *w, tg_dptr y, int n, float eps)
+{
+    LAUNCH(s, "rmsnorm", dim1(1), dim1(EW_BLOCK), tg_arg_ptr(x), tg_arg_ptr(w->p), tg_arg_ptr(y),
+           tg_arg_i32(n), tg_arg_f32(eps));
+    return 0;
+}
+
+/* One warp per output row, four rows per block. */
+static int op_matvec(tg_llm_state *s, const tg_dweight *w, tg_dptr x, tg_dptr y)
+{
+    const tg_type_traits *t = tg_type_get(w->type);
+    char name[32];
+    snprintf(name, sizeof name, "matvec_%s", t ? t->name : "?");
+    for (char *c = name; *c; c++) if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
+    LAUNCH(s, name, dim1(cdiv(w->rows, 4)), dim1(128), tg_arg_ptr(w->p), tg_arg_ptr(x), tg_arg_ptr(y),
+           tg_arg_i32(w->rows), tg_arg_i32(w->cols));
+    return 0;
+}
+
+static int op_add(tg_llm_state *s, tg_dptr x, tg_dptr y, int n)
+{
+    LAUNCH(s, "add", dim1(cdiv(n, EW_BLOCK)), dim1(EW_BLOCK), tg_arg_ptr(x), tg_arg_ptr(y), tg_arg_i32(n));
+    return 0;
+}
+
+static int op_rope(tg_llm_state *s, const tg_llm_config *c, tg_dptr x, int n_heads, int pos)
+{
+    int pairs = n_heads * c->n_rot / 2;
+    LAUNCH(s, "rope", dim1(cdiv(pairs, 64)), dim1(64), tg_arg_ptr(x), tg_arg_i32(n_heads),
+           tg_arg_i32(c->head_dim), tg_arg_i32(c->n_rot), tg_arg_f32((float)pos), tg_arg_f32(c->rope_base),
+           tg_arg_f32(c->rope_freq_scale), tg_arg_i32(c->rope_neox));
+    return 0;
+}
+
+/* One block per head. */
+static int op_attention(tg_llm_state *s, const tg_llm_config *c, tg_dptr kc, tg_dptr vc, int n_pos)
+{
+    int kv_dim = c->n_kv_heads * c->head_dim;
+    LAUNCH(s, s->kv_type == TG_KV_F16 ? "attention_f16kv" : "attention", dim1((uint32_t)c->n_heads), dim1(128),
+           tg_arg_ptr(s->q), tg_arg_ptr(kc), tg_arg_ptr(vc), tg_arg_ptr(s->xb2), tg_arg_i32(c->n_heads),
+           tg_arg_i32(c->n_kv_heads), tg_arg_i32(c->head_dim), tg_arg_i32(n_pos), tg_arg_i32(kv_dim));
+    return 0;
+}
+
+/* Appends this position's k and v (f32 scratch) to the layer's cache. */
+static int op_cache_store(tg_llm_state *s, tg_dptr src, tg_dptr dst, int n)
+{
+    if (s->kv_type == TG_KV_F16) {
+        LAUNCH(s, "store_f16", dim1(cdiv(n, EW_BLOCK)), dim1(EW_BLOCK), tg_arg_ptr(src), tg_arg_ptr(dst), tg_arg_i32(n));
+        return 0;
     }
+    return 0;  /* f32 caches: the matvec wrote straight into the cache slot */
 }
 
-static void matvec(tg_pool *pool, const tg_weight *w, const float *x, float *y)
-{
-    matvec_job j = { 1, { w }, x, { y } };
-    tg_pool_run(pool, matvec_part, &j);
-}
+/* ---- one token ---------------------------------------------------------------------------------- */
 
-static void matvec3(tg_pool *pool, const tg_weight *w0, const tg_weight *w1, const tg_weight *w2, const float *x,
-                    float *y0, float *y1, float *y2)
-{
-    matvec_job j = { w2 ? 3 : 2, { w0, w1, w2 }, x, { y0, y1, y2 } };
-    tg_pool_run(pool, matvec_part, &j);
-}
-
-static void add_bias(float *y, const tg_weight *b)
-{
-    if (b->data) tg_ref_add(y, b->data, b->cols);
-}
-
-/* ---- attention over the cache, heads split across the pool --------------------------------- */
-
-typedef struct attn_job {
-    const tg_llm_config *c;
-    tg_llm_state *s;
-    const void *k_layer, *v_layer;  /* this layer's cache */
-    int n_pos;
-    float *out;
-} attn_job;
-
-static float cache_get(const void *cache, int type, size_t i)
-{
-    return type == TG_KV_F16 ? tg_f16_to_f32(((const uint16_t *)cache)[i]) : ((const float *)cache)[i];
-}
-
-static void attention_part(void *arg, int ith, int nth)
-{
-    const attn_job *j = arg;
-    const tg_llm_config *c = j->c;
-    int hd = c->head_dim, kv_dim = c->n_kv_heads * hd, group = c->n_heads / c->n_kv_heads;
-    float scale = 1.0f / sqrtf((float)hd);
-    for (int h = ith; h < c->n_heads; h += nth) {
-        const float *q = j->s->q + (size_t)h * hd;
-        float *sc = j->s->att + (size_t)h * j->s->n_ctx, *out = j->out + (size_t)h * hd;
-        size_t off = (size_t)(h / group) * hd;
-        for (int t = 0; t < j->n_pos; t++) {
-            float dot = 0.0f;
-            for (int i = 0; i < hd; i++) dot += q[i] * cache_get(j->k_layer, j->s->kv_type, (size_t)t * kv_dim + off + i);
-            sc[t] = dot * scale;
-        }
-        tg_ref_softmax(sc, j->n_pos);
-        for (int i = 0; i < hd; i++) out[i] = 0.0f;
-        for (int t = 0; t < j->n_pos; t++)
-            for (int i = 0; i < hd; i++) out[i] += sc[t] * cache_get(j->v_layer, j->s->kv_type, (size_t)t * kv_dim + off + i);
-    }
-}
-
-static void cache_put(void *cache, int type, size_t at, const float *src, int n)
-{
-    if (type == TG_KV_F16)
-        for (int i = 0; i < n; i++) ((uint16_t *)cache)[at + (size_t)i] = tg_f32_to_f16(src[i]);
-    else
-        memcpy((float *)cache + at, src, (size_t)n * sizeof(float));
-}
-
-/* ---- one token ------------------------------------------------------------------------------ */
-
-void tg_llm_forward(const tg_llm_model *m, tg_llm_state *s, tg_pool *pool, int token, int pos, bool want_logits)
+int tg_llm_forward(const tg_llm_model *m, tg_llm_state *s, int token, int pos, bool want_logits)
 {
     const tg_llm_config *c = &m->c;
-    const tg_llm_weights *w = &m->w;
-    int dim = c->dim, kv_dim = c->n_kv_heads * c->head_dim;
+    int dim = c->dim, q_dim = c->n_heads * c->head_dim, kv_dim = c->n_kv_heads * c->head_dim;
     size_t kv_elem = s->kv_type == TG_KV_F16 ? 2 : 4;
+    bool f32_cache = s->kv_type == TG_KV_F32;
 
-    tg_dequantize(w->tok_embd.type, (const uint8_t *)w->tok_embd.data + (size_t)token * w->tok_embd.row_bytes,
-                  s->x, (uint64_t)dim);
+    LAUNCH(s, "embed", dim1(cdiv(dim, EW_BLOCK)), dim1(EW_BLOCK), tg_arg_u32(s->tok_embd.type),
+           tg_arg_ptr(s->tok_embd.p), tg_arg_i32(token), tg_arg_ptr(s->x), tg_arg_i32(dim));
+    trace(s, "embed", -1, s->x, dim);
 
     for (int l = 0; l < c->n_layers; l++) {
-        const tg_llm_layer *L = &w->layers[l];
-        size_t layer_off = (size_t)l * (size_t)s->n_ctx * (size_t)kv_dim;
+        const tg_dlayer *L = &s->layers[l];
+        size_t layer_off = (size_t)l * (size_t)s->n_ctx * (size_t)kv_dim * kv_elem;
+        tg_dptr kc = s->k_cache + layer_off, vc = s->v_cache + layer_off;
+        tg_dptr k_slot = kc + (size_t)pos * kv_dim * kv_elem, v_slot = vc + (size_t)pos * kv_dim * kv_elem;
+        tg_dptr k = f32_cache ? k_slot : s->k, v = f32_cache ? v_slot : s->v;
 
         /* attention block */
-        tg_ref_rmsnorm(s->x, L->attn_norm.data, s->xb, dim, c->norm_eps);
-        matvec3(pool, &L->wq, &L->wk, &L->wv, s->xb, s->q, s->k, s->v);
-        add_bias(s->q, &L->bq);
-        add_bias(s->k, &L->bk);
-        add_bias(s->v, &L->bv);
-        tg_ref_rope_ext(s->q, c->n_heads, c->head_dim, c->n_rot, (float)pos, c->rope_base, c->rope_freq_scale, c->rope_neox);
-        tg_ref_rope_ext(s->k, c->n_kv_heads, c->head_dim, c->n_rot, (float)pos, c->rope_base, c->rope_freq_scale, c->rope_neox);
-        cache_put(s->k_cache, s->kv_type, layer_off + (size_t)pos * kv_dim, s->k, kv_dim);
-        cache_put(s->v_cache, s->kv_type, layer_off + (size_t)pos * kv_dim, s->v, kv_dim);
-        attn_job aj = { c, s, (const uint8_t *)s->k_cache + layer_off * kv_elem,
-                        (const uint8_t *)s->v_cache + layer_off * kv_elem, pos + 1, s->xb2 };
-        tg_pool_run(pool, attention_part, &aj);
-        matvec(pool, &L->wo, s->xb2, s->xb);
-        tg_ref_add(s->x, s->xb, dim);
+        if (op_rmsnorm(s, s->x, &L->attn_norm, s->xb, dim, c->norm_eps)) return -1;
+        trace(s, "attn_norm", l, s->xb, dim);
+        if (op_matvec(s, &L->wq, s->xb, s->q) || op_matvec(s, &L->wk, s->xb, k) || op_matvec(s, &L->wv, s->xb, v))
+            return -1;
+        if (L->bq.p && (op_add(s, s->q, L->bq.p, q_dim) || op_add(s, k, L->bk.p, kv_dim) || op_add(s, v, L->bv.p, kv_dim)))
+            return -1;
+        if (op_rope(s, c, s->q, c->n_heads, pos) || op_rope(s, c, k, c->n_kv_heads, pos)) return -1;
+        trace(s, "q_rope", l, s->q, q_dim);
+        trace(s, "k_rope", l, k, kv_dim);
+        trace(s, "v", l, v, kv_dim);
+        if (op_cache_store(s, k, k_slot, kv_dim) || op_cache_store(s, v, v_slot, kv_dim)) return -1;
+        if (op_attention(s, c, kc, vc, pos + 1)) return -1;
+        trace(s, "attention", l, s->xb2, q_dim);
+        if (op_matvec(s, &L->wo, s->xb2, s->xb) || op_add(s, s->x, s->xb, dim)) return -1;
+        trace(s, "attn_residual", l, s->x, dim);
 
         /* feed-forward block (SwiGLU) */
-        tg_ref_rmsnorm(s->x, L->ffn_norm.data, s->xb, dim, c->norm_eps);
-        matvec3(pool, &L->w_gate, &L->w_up, NULL, s->xb, s->hb, s->hb2, NULL);
-        tg_ref_silu_mul(s->hb, s->hb2, s->hb, c->ffn_dim);
-        matvec(pool, &L->w_down, s->hb, s->xb);
-        tg_ref_add(s->x, s->xb, dim);
+        if (op_rmsnorm(s, s->x, &L->ffn_norm, s->xb, dim, c->norm_eps)) return -1;
+        if (op_matvec(s, &L->w_gate, s->xb, s->hb) || op_matvec(s, &L->w_up, s->xb, s->hb2)) return -1;
+        LAUNCH(s, "silu_mul", dim1(cdiv(c->ffn_dim, EW_BLOCK)), dim1(EW_BLOCK), tg_arg_ptr(s->hb),
+               tg_arg_ptr(s->hb2), tg_arg_ptr(s->hb), tg_arg_i32(c->ffn_dim));
+        trace(s, "ffn_silu_mul", l, s->hb, c->ffn_dim);
+        if (op_matvec(s, &L->w_down, s->hb, s->xb) || op_add(s, s->x, s->xb, dim)) return -1;
+        trace(s, "ffn_residual", l, s->x, dim);
     }
-    if (!want_logits) return;
-    tg_ref_rmsnorm(s->x, w->out_norm.data, s->xb, dim, c->norm_eps);
-    matvec(pool, &w->output, s->xb, s->logits);
+    if (!want_logits) return 0;
+    if (op_rmsnorm(s, s->x, &s->out_norm, s->xb, dim, c->norm_eps)) return -1;
+    if (op_matvec(s, &s->output, s->xb, s->logits_dev)) return -1;
+    trace(s, "logits", -1, s->logits_dev, c->n_vocab);
+    return tg_dev_download(s->dev, s->logits, s->logits_dev, (size_t)c->n_vocab * sizeof(float));
 }

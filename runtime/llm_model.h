@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "runtime/gguf.h"
-#include "runtime/llm_threads.h"
+#include "runtime/device.h"
 
 enum tg_llm_arch { TG_ARCH_LLAMA, TG_ARCH_QWEN2 };
 enum tg_kv_type { TG_KV_F32, TG_KV_F16 };
@@ -43,14 +43,30 @@ typedef struct tg_llm_weights {
     bool tied;
 } tg_llm_weights;
 
+/* A weight as the device sees it. */
+typedef struct tg_dweight { tg_dptr p; uint32_t type; int rows, cols; } tg_dweight;
+
+typedef struct tg_dlayer {
+    tg_dweight attn_norm, wq, wk, wv, wo, bq, bk, bv;  /* biases: p == 0 when absent */
+    tg_dweight ffn_norm, w_gate, w_up, w_down;
+} tg_dlayer;
+
+/* Called after each op of the forward pass with the op's output on the device (for tgpu diff). */
+typedef void (*tg_llm_trace_fn)(void *user, const char *op, int layer, tg_dptr out, int n);  /* = tg_llm_op_cb */
+
 typedef struct tg_llm_state {
-    float *x, *xb, *xb2;          /* residual stream and scratch [dim] */
-    float *q, *k, *v;             /* [n_heads*head_dim], [kv_dim], [kv_dim] */
-    float *att;                   /* scores [n_heads][n_ctx] */
-    float *hb, *hb2;              /* [ffn_dim] */
-    float *logits;                /* [n_vocab] */
-    void *k_cache, *v_cache;      /* [n_layers][n_ctx][kv_dim] of kv_type */
+    tg_dev *dev;                  /* every computation of the forward pass runs here */
+    tg_dweight tok_embd, out_norm, output;
+    tg_dlayer *layers;
+    tg_dptr x, xb, xb2;           /* residual stream and scratch [max(dim, q_dim)] */
+    tg_dptr q, k, v;              /* [n_heads*head_dim], [kv_dim], [kv_dim] */
+    tg_dptr hb, hb2;              /* [ffn_dim] */
+    tg_dptr logits_dev;           /* [n_vocab] */
+    tg_dptr k_cache, v_cache;     /* [n_layers][n_ctx][kv_dim] of kv_type */
+    float *logits;                /* host copy of the last logits */
     int kv_type, n_ctx;
+    tg_llm_trace_fn trace;        /* optional */
+    void *trace_user;
 } tg_llm_state;
 
 typedef struct tg_llm_model {
@@ -64,11 +80,15 @@ typedef struct tg_llm_model {
 int tg_llm_model_load(tg_llm_model *m, const char *path, char *err, size_t errlen);
 void tg_llm_model_free(tg_llm_model *m);
 
-int tg_llm_state_init(tg_llm_state *s, const tg_llm_config *c, int n_ctx, int kv_type);
+/* Makes the weights visible to dev (aliased on cpu, uploaded elsewhere) and allocates the
+ * activations and KV cache there. Returns 0, or -1 with a one-line reason in err. */
+int tg_llm_state_init(tg_llm_state *s, const tg_llm_model *m, tg_dev *dev, int n_ctx, int kv_type,
+                      char *err, size_t errlen);
 void tg_llm_state_free(tg_llm_state *s);
 
-/* Runs token at position pos (0 <= pos < n_ctx) through the network, appending its keys and
- * values to the cache; with want_logits, s->logits gets the next-token logits. */
-void tg_llm_forward(const tg_llm_model *m, tg_llm_state *s, tg_pool *pool, int token, int pos, bool want_logits);
+/* Runs token at position pos (0 <= pos < n_ctx) through the network on s->dev, appending its keys
+ * and values to the cache; with want_logits, s->logits gets the next-token logits. Returns 0, or
+ * -1 when a kernel failed (the reason is tg_dev_error(s->dev)). */
+int tg_llm_forward(const tg_llm_model *m, tg_llm_state *s, int token, int pos, bool want_logits);
 
 #endif

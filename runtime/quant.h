@@ -18,6 +18,8 @@ typedef struct tg_type_traits {
 } tg_type_traits;
 
 const tg_type_traits *tg_type_get(uint32_t type);  /* NULL for unknown types */
+/* The type named `name` as in the traits ("q4_K", "f16"), or -1. */
+int tg_type_from_name(const char *name);
 /* Bytes of a row of n elements (n must be a multiple of block_elems; returns 0 if not). */
 size_t tg_type_row_bytes(uint32_t type, uint64_t n);
 

@@ -15,6 +15,9 @@ typedef struct tg_llm_options {
     int n_threads;              /* 0 or 1: single-threaded */
     bool kv_f16;                /* KV cache in f16 instead of f32 */
     const char *chat_template;  /* "chatml", "llama2", "alpaca"; NULL: detect from the file */
+    const char *backend;        /* device backend: "cpu" (NULL), "sim", "rtl", "cuda" */
+    bool cycle_mode;            /* sim: cycle-level timing instead of functional */
+    const char *kernel_dir;     /* sim/rtl: compiled kernels (NULL: the build's default) */
 } tg_llm_options;
 
 typedef struct tg_llm_params {
@@ -63,10 +66,20 @@ int tg_llm_generate(tg_llm *llm, const char *prompt, const tg_llm_params *p, tg_
  * n * n_vocab floats, the next-token logits after each token. Returns 0 or -1 with err. */
 int tg_llm_eval(tg_llm *llm, const int32_t *tokens, int n, float *logits, char *err, size_t errlen);
 
+/* One forward step: token at position pos (the cache keeps positions < pos); logits (n_vocab
+ * floats) may be NULL. Returns 0 or -1 with err. For tools that drive the model step by step. */
+int tg_llm_step(tg_llm *llm, int token, int pos, float *logits, char *err, size_t errlen);
+/* Observer of every op's output during the forward pass (op name, layer or -1, device pointer,
+ * element count); NULL removes it. Used by tgpu diff. */
+typedef void (*tg_llm_op_cb)(void *user, const char *op, int layer, uint64_t dptr, int n);
+void tg_llm_set_op_observer(tg_llm *llm, tg_llm_op_cb cb, void *user);
+
 int tg_llm_n_vocab(const tg_llm *llm);
 int tg_llm_n_ctx(const tg_llm *llm);
 /* One line describing the model: arch, sizes, types, tokenizer, template. */
 void tg_llm_describe(const tg_llm *llm, char *buf, size_t cap);
+/* The device the forward pass runs on (for per-kernel statistics). */
+struct tg_dev *tg_llm_device(tg_llm *llm);
 /* The chat template in use ("chatml", "llama2", "alpaca", or "none"). */
 const char *tg_llm_chat_template(const tg_llm *llm);
 

@@ -24,6 +24,9 @@ static void usage(FILE *out)
         "  -t THREADS           worker threads (default 1)\n"
         "  -c CTX               context length (default: the model's, at most 4096)\n"
         "  --kv-f16             keep the KV cache in f16\n"
+        "  --backend B          where the kernels run: cpu (default), sim\n"
+        "  --mode M             sim backend: func (default) or cycle\n"
+        "  --kernels DIR        sim backend: compiled kernel images (default build/kernels)\n"
         "  --chat               format the prompt as one user turn of the chat template\n"
         "  --chat-template NAME chatml, llama2, alpaca or none (default: detected from the model)\n"
         "  --system TEXT        system message in chat mode\n"
@@ -175,6 +178,15 @@ int tg_cmd_llm(int argc, char **argv)
         else if (!strcmp(a, "-f")) prompt_file = val;
         else if (!strcmp(a, "--system")) p.system = val;
         else if (!strcmp(a, "--chat-template")) opt.chat_template = val;
+        else if (!strcmp(a, "--backend")) opt.backend = val;
+        else if (!strcmp(a, "--kernels")) opt.kernel_dir = val;
+        else if (!strcmp(a, "--mode")) {
+            if (strcmp(val, "func") && strcmp(val, "cycle")) {
+                fprintf(stderr, "tgpu llm: --mode takes func or cycle, not '%s'\n", val);
+                return 2;
+            }
+            opt.cycle_mode = !strcmp(val, "cycle");
+        }
         else if (!strcmp(a, "--tokens")) tokens = val;
         else if (!strcmp(a, "--logits")) logits_path = val;
         else if (!strcmp(a, "-n")) { if (parse_int(val, a, 0, 1 << 24, &v)) return 2; p.n_predict = (int)v; }

@@ -1,0 +1,67 @@
+/* quant_blocks.h: the byte layouts of ggml's quantized blocks (private to runtime/quant*.c).
+ * Field order and sizes are ggml's exactly; halves are raw f16 bits. The static asserts pin the
+ * sizes that GGUF files depend on. */
+#ifndef TG_QUANT_BLOCKS_H
+#define TG_QUANT_BLOCKS_H
+
+#include <stdint.h>
+
+#define QK4_0 32
+#define QK4_1 32
+#define QK5_0 32
+#define QK5_1 32
+#define QK8_0 32
+#define QK_K  256
+#define K_SCALE_SIZE 12
+
+typedef struct { uint16_t d; uint8_t qs[QK4_0 / 2]; } blk_q4_0;                      /* 18 */
+typedef struct { uint16_t d, m; uint8_t qs[QK4_1 / 2]; } blk_q4_1;                   /* 20 */
+typedef struct { uint16_t d; uint8_t qh[4]; uint8_t qs[QK5_0 / 2]; } blk_q5_0;       /* 22 */
+typedef struct { uint16_t d, m; uint8_t qh[4]; uint8_t qs[QK5_1 / 2]; } blk_q5_1;    /* 24 */
+typedef struct { uint16_t d; int8_t qs[QK8_0]; } blk_q8_0;                           /* 34 */
+typedef struct {                                                                     /* 144 */
+    uint16_t d, dmin;                /* super-block scales of the 6-bit scales and mins */
+    uint8_t scales[K_SCALE_SIZE];    /* 8 x (6-bit scale, 6-bit min), packed */
+    uint8_t qs[QK_K / 2];            /* 4-bit quants */
+} blk_q4_K;
+typedef struct {                                                                     /* 176 */
+    uint16_t d, dmin;
+    uint8_t scales[K_SCALE_SIZE];
+    uint8_t qh[QK_K / 8];            /* 5th bit of each quant */
+    uint8_t qs[QK_K / 2];            /* low 4 bits */
+} blk_q5_K;
+typedef struct {                                                                     /* 210 */
+    uint8_t ql[QK_K / 2];            /* low 4 bits */
+    uint8_t qh[QK_K / 4];            /* high 2 bits */
+    int8_t  scales[QK_K / 16];       /* 8-bit scale per 16 elements */
+    uint16_t d;
+} blk_q6_K;
+typedef struct {                                                                     /* 292 */
+    float   d;
+    int8_t  qs[QK_K];
+    int16_t bsums[QK_K / 16];        /* sums of qs in groups of 16 */
+} blk_q8_K;
+
+_Static_assert(sizeof(blk_q4_0) == 18, "q4_0 layout");
+_Static_assert(sizeof(blk_q4_1) == 20, "q4_1 layout");
+_Static_assert(sizeof(blk_q5_0) == 22, "q5_0 layout");
+_Static_assert(sizeof(blk_q5_1) == 24, "q5_1 layout");
+_Static_assert(sizeof(blk_q8_0) == 34, "q8_0 layout");
+_Static_assert(sizeof(blk_q4_K) == 144, "q4_K layout");
+_Static_assert(sizeof(blk_q5_K) == 176, "q5_K layout");
+_Static_assert(sizeof(blk_q6_K) == 210, "q6_K layout");
+_Static_assert(sizeof(blk_q8_K) == 292, "q8_K layout");
+
+/* Unpacks sub-block j's 6-bit scale and min from a K-quant scales[12] (ggml's get_scale_min_k4). */
+static inline void tg_k4_scale_min(int j, const uint8_t *q, uint8_t *sc, uint8_t *m)
+{
+    if (j < 4) {
+        *sc = q[j] & 63;
+        *m = q[j + 4] & 63;
+    } else {
+        *sc = (uint8_t)((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
+        *m = (uint8_t)((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
+    }
+}
+
+#endif

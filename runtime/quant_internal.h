@@ -1,0 +1,27 @@
+/* quant_internal.h: the per-type kernel table shared by runtime/quant*.c (not a public API).
+ * quant.c dispatches through it; quant_ref.c and quant_dot.c fill it. */
+#ifndef TG_QUANT_INTERNAL_H
+#define TG_QUANT_INTERNAL_H
+
+#include <stdint.h>
+
+typedef struct tg_quant_kernels {
+    void (*dequantize)(const void *src, float *dst, uint64_t n);
+    void (*quantize)(const float *src, void *dst, uint64_t n);
+    float (*dot)(const void *w, const float *x, uint64_t n);
+} tg_quant_kernels;
+
+/* NULL for types without kernels. */
+const tg_quant_kernels *tg_quant_kernels_get(uint32_t type);
+
+/* Dequantize / quantize kernels (quant_ref.c) and dot kernels (quant_dot.c), by type name. */
+#define TG_QUANT_TYPES(X) X(f32) X(f16) X(bf16) X(q4_0) X(q4_1) X(q5_0) X(q5_1) X(q8_0) \
+                          X(q4_K) X(q5_K) X(q6_K) X(q8_K)
+#define TG_DECLARE(t) \
+    void tg_dequantize_##t(const void *src, float *dst, uint64_t n); \
+    void tg_quantize_##t(const float *src, void *dst, uint64_t n); \
+    float tg_dot_##t(const void *w, const float *x, uint64_t n);
+TG_QUANT_TYPES(TG_DECLARE)
+#undef TG_DECLARE
+
+#endif

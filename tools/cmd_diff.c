@@ -1,0 +1,201 @@
+/* cmd_diff.c: `tgpu diff`: the whole-model differential harness. Runs the same tokens through the
+ * same model on several backends, compares every op's output tensor (normalized mean squared error
+ * and max abs error against the first backend) and the greedy next token at every step, and reports
+ * the first op that crosses its threshold. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/device.h"
+#include "runtime/tgpu_llm.h"
+#include "tools/commands.h"
+
+#define MAX_BACKENDS 4
+#define MAX_OPS 4096
+
+/* One op's output, captured during a step. */
+typedef struct op_rec { char op[32]; int layer; int n; float *data; } op_rec;
+
+typedef struct capture {
+    tg_llm *llm;
+    int n;
+    op_rec ops[MAX_OPS];
+    int overflow;
+} capture;
+
+static void on_op(void *user, const char *op, int layer, uint64_t dptr, int n)
+{
+    capture *c = user;
+    if (c->n == MAX_OPS) { c->overflow = 1; return; }
+    op_rec *r = &c->ops[c->n];
+    float *buf = realloc(r->data, (size_t)n * sizeof(float));
+    if (!buf) { c->overflow = 1; return; }
+    r->data = buf;
+    if (tg_dev_download(tg_llm_device(c->llm), buf, dptr, (size_t)n * sizeof(float)) != 0) {
+        c->overflow = 1; return;
+    }
+    snprintf(r->op, sizeof r->op, "%s", op);
+    r->layer = layer;
+    r->n = n;
+    c->n++;
+}
+
+/* Thresholds: every backend computes in f32 but may sum in a different order (a warp-shuffle
+ * tree instead of a serial loop), which moves results by a few ulps per accumulation. Over vectors
+ * of a few hundred elements that is an NMSE around 1e-12; 1e-8 leaves four orders of margin and
+ * still catches any real error (a wrong element, a skipped block, a bad scale), which shows up at
+ * 1e-4 or above. SFU approximations (exp in softmax/silu) stay within a few ulps and do not change
+ * this. */
+static double nmse_limit(const char *op)
+{
+    (void)op;
+    return 1e-8;
+}
+
+typedef struct worst { char op[32]; double nmse, maxabs; } worst;
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+        "usage: tgpu diff -m MODEL.gguf [--backends cpu,sim] [-p PROMPT] [-n N] [--mode func|cycle]\n"
+        "                 [--kernels DIR] [-c CTX]\n"
+        "Runs the prompt and N greedy tokens on each backend, compares every op's output with the\n"
+        "first backend's (NMSE <= 1e-8) and the greedy tokens (identical). Exit 1 on a mismatch.\n");
+}
+
+int tg_cmd_diff(int argc, char **argv)
+{
+    const char *model = NULL, *prompt = "In the beginning", *backends = "cpu,sim", *kdir = NULL;
+    int n_predict = 8, n_ctx = 256, cycle = 0, verbose = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return 0; }
+        if (!strcmp(a, "-v")) { verbose = 1; continue; }
+        if (i + 1 >= argc) { fprintf(stderr, "tgpu diff: %s needs a value\n", a); return 2; }
+        const char *v = argv[++i];
+        if (!strcmp(a, "-m")) model = v;
+        else if (!strcmp(a, "-p")) prompt = v;
+        else if (!strcmp(a, "--backends")) backends = v;
+        else if (!strcmp(a, "--kernels")) kdir = v;
+        else if (!strcmp(a, "-n")) n_predict = atoi(v);
+        else if (!strcmp(a, "-c")) n_ctx = atoi(v);
+        else if (!strcmp(a, "--mode")) {
+            if (strcmp(v, "func") && strcmp(v, "cycle")) { fprintf(stderr, "tgpu diff: --mode takes func or cycle\n"); return 2; }
+            cycle = !strcmp(v, "cycle");
+        } else { fprintf(stderr, "tgpu diff: unknown option '%s' (see --help)\n", a); return 2; }
+    }
+    if (!model) { usage(stderr); return 2; }
+    if (n_predict < 0 || n_ctx < 1) { fprintf(stderr, "tgpu diff: -n and -c must be positive\n"); return 2; }
+
+    /* open the model once per backend */
+    char names[MAX_BACKENDS][16];
+    int nb = 0;
+    for (const char *p = backends; *p && nb < MAX_BACKENDS;) {
+        size_t len = strcspn(p, ",");
+        if (len == 0 || len >= sizeof names[0]) { fprintf(stderr, "tgpu diff: bad --backends '%s'\n", backends); return 2; }
+        memcpy(names[nb], p, len);
+        names[nb][len] = 0;
+        if (tg_backend_parse(names[nb]) < 0) { fprintf(stderr, "tgpu diff: unknown backend '%s'\n", names[nb]); return 2; }
+        nb++;
+        p += len + (p[len] == ',');
+    }
+    if (nb < 2) { fprintf(stderr, "tgpu diff: name at least two backends\n"); return 2; }
+
+    static capture caps[MAX_BACKENDS];
+    tg_llm *llms[MAX_BACKENDS] = { 0 };
+    float *logits[MAX_BACKENDS] = { 0 };
+    int32_t *toks = NULL;
+    worst worst_of[64];
+    int nworst = 0, rc = 1;
+    char err[512];
+    for (int b = 0; b < nb; b++) {
+        tg_llm_options o = { .n_ctx = n_ctx, .backend = names[b], .cycle_mode = cycle, .kernel_dir = kdir };
+        llms[b] = tg_llm_load(model, &o, err, sizeof err);
+        if (!llms[b]) { fprintf(stderr, "tgpu diff: %s: %s\n", names[b], err); rc = 2; goto out; }
+        caps[b].llm = llms[b];
+        tg_llm_set_op_observer(llms[b], on_op, &caps[b]);
+        logits[b] = malloc((size_t)tg_llm_n_vocab(llms[b]) * sizeof(float));
+        if (!logits[b]) { fprintf(stderr, "tgpu diff: out of memory\n"); goto out; }
+    }
+    int nv = tg_llm_n_vocab(llms[0]);
+    int n_prompt = tg_llm_tokenize(llms[0], prompt, true, false, NULL, 0);
+    if (n_prompt <= 0 || n_prompt + n_predict > n_ctx) {
+        fprintf(stderr, "tgpu diff: the prompt (%d tokens) plus -n %d must fit -c %d\n", n_prompt, n_predict, n_ctx);
+        rc = 2; goto out;
+    }
+    toks = malloc((size_t)(n_prompt + n_predict) * sizeof *toks);
+    if (!toks) goto out;
+    tg_llm_tokenize(llms[0], prompt, true, false, toks, n_prompt);
+
+    int steps = n_prompt + n_predict - 1, n_ops_checked = 0;
+    for (int pos = 0; pos < steps; pos++) {
+        for (int b = 0; b < nb; b++) {
+            caps[b].n = 0;
+            if (tg_llm_step(llms[b], toks[pos], pos, logits[b], err, sizeof err)) {
+                fprintf(stderr, "tgpu diff: %s backend at position %d: %s\n", names[b], pos, err);
+                goto out;
+            }
+            if (caps[b].overflow) { fprintf(stderr, "tgpu diff: %s: could not capture the op outputs\n", names[b]); goto out; }
+        }
+        for (int b = 1; b < nb; b++) {
+            if (caps[b].n != caps[0].n) {
+                fprintf(stderr, "tgpu diff: %s ran %d ops at position %d, %s ran %d\n", names[b], caps[b].n, pos, names[0], caps[0].n);
+                goto out;
+            }
+            for (int i = 0; i < caps[0].n; i++) {
+                const op_rec *x = &caps[0].ops[i], *y = &caps[b].ops[i];
+                double se = 0, ref = 0, maxabs = 0;
+                int at = 0;
+                for (int k = 0; k < x->n; k++) {
+                    double d = (double)y->data[k] - (double)x->data[k];
+                    if (!(fabs(d) <= maxabs)) { maxabs = fabs(d); at = k; }  /* NaN counts as worst */
+                    se += d * d;
+                    ref += (double)x->data[k] * (double)x->data[k];
+                }
+                double nmse = ref > 0 ? se / ref : se;
+                n_ops_checked++;
+                int w = 0;
+                while (w < nworst && strcmp(worst_of[w].op, x->op)) w++;
+                if (w == nworst && nworst < 64) { snprintf(worst_of[w].op, sizeof worst_of[w].op, "%s", x->op); worst_of[w].nmse = worst_of[w].maxabs = 0; nworst++; }
+                if (w < nworst) {
+                    if (!(nmse <= worst_of[w].nmse)) worst_of[w].nmse = nmse;
+                    if (maxabs > worst_of[w].maxabs) worst_of[w].maxabs = maxabs;
+                }
+                if (!(nmse <= nmse_limit(x->op))) {
+                    printf("MISMATCH at position %d (token %d), layer %d, op %s: %s vs %s: nmse %.3g (limit %.0e), "
+                           "max abs error %.3g at element %d (%.9g vs %.9g)\n",
+                           pos, toks[pos], x->layer, x->op, names[b], names[0], nmse, nmse_limit(x->op), maxabs, at,
+                           (double)y->data[at], (double)x->data[at]);
+                    goto out;
+                }
+            }
+        }
+        /* greedy tokens must agree; the reference's token is fed to everyone */
+        int best[MAX_BACKENDS];
+        for (int b = 0; b < nb; b++) {
+            best[b] = 0;
+            for (int k = 1; k < nv; k++) if (logits[b][k] > logits[b][best[b]]) best[b] = k;
+        }
+        for (int b = 1; b < nb; b++)
+            if (best[b] != best[0]) {
+                printf("MISMATCH at position %d: greedy token %d on %s, %d on %s\n", pos, best[b], names[b], best[0], names[0]);
+                goto out;
+            }
+        if (pos + 1 >= n_prompt) toks[pos + 1] = best[0];
+        if (verbose) fprintf(stderr, "position %d: %d ops agree, next token %d\n", pos, caps[0].n, best[0]);
+    }
+    printf("agree: %s on %d positions (%d prompt + %d generated tokens), %d op outputs compared\n",
+           backends, steps, n_prompt, n_predict, n_ops_checked);
+    printf("%-16s %12s %12s\n", "op", "worst nmse", "max |err|");
+    for (int w = 0; w < nworst; w++) printf("%-16s %12.3g %12.3g\n", worst_of[w].op, worst_of[w].nmse, worst_of[w].maxabs);
+    rc = 0;
+out:
+    for (int b = 0; b < nb; b++) {
+        for (int i = 0; i < MAX_OPS; i++) { free(caps[b].ops[i].data); caps[b].ops[i].data = NULL; }
+        free(logits[b]);
+        tg_llm_free(llms[b]);
+    }
+    free(toks);
+    return rc;
+}
