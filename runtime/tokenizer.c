@@ -598,29 +598,34 @@ int tg_tok_piece(const tg_tokenizer *t, int id, char *buf, size_t cap)
     return (int)m;
 }
 
+/* Emits one complete character held in s->pend: SPM's ▁ spelled by byte tokens becomes a space,
+ * and the first character of a decoded prompt loses its leading space. */
+static int stream_emit(tg_tok_stream *s, const tg_tokenizer *t, char *out)
+{
+    int n = s->n_pend;
+    s->n_pend = 0;
+    if (t->kind == TG_TOK_SPM && n == 3 && memcmp(s->pend, "\xe2\x96\x81", 3) == 0) {
+        s->pend[0] = ' ';
+        n = 1;
+    }
+    if (s->strip_leading_space) {
+        s->strip_leading_space = false;
+        if (n == 1 && s->pend[0] == ' ') return 0;
+    }
+    memcpy(out, s->pend, (size_t)n);
+    return n;
+}
+
 int tg_tok_stream_push(tg_tok_stream *s, const tg_tokenizer *t, int id, char *out, size_t cap)
 {
     char piece[256];
     int n = tg_tok_piece(t, id, piece, sizeof piece), m = 0;
     if (n <= 0 || cap < 8) { if (cap) out[0] = 0; return 0; }
-    int i = 0;
-    if (s->strip_leading_space) {
-        s->strip_leading_space = false;
-        if (piece[0] == ' ') i = 1;
-    }
-    for (; i < n && (size_t)m + 5 < cap; i++) {
+    for (int i = 0; i < n && (size_t)m + 5 < cap; i++) {
         unsigned char c = (unsigned char)piece[i];
-        if (s->n_pend > 0 && (c & 0xc0) != 0x80) {       /* sequence broken: release it as is */
-            memcpy(out + m, s->pend, (size_t)s->n_pend);
-            m += s->n_pend;
-            s->n_pend = 0;
-        }
+        if (s->n_pend > 0 && (c & 0xc0) != 0x80) m += stream_emit(s, t, out + m);  /* broken: as is */
         s->pend[s->n_pend++] = c;
-        if (s->n_pend >= utf8_len(s->pend[0])) {
-            memcpy(out + m, s->pend, (size_t)s->n_pend);
-            m += s->n_pend;
-            s->n_pend = 0;
-        }
+        if (s->n_pend >= utf8_len(s->pend[0])) m += stream_emit(s, t, out + m);
     }
     out[m] = 0;
     return m;
