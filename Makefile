@@ -24,6 +24,12 @@ CFLAGS  ?=
 CFLAGS  += -std=c11 -D_DEFAULT_SOURCE -ffp-contract=off -Wall -Wextra -Werror $(OPT) -I. -MMD -MP
 LDFLAGS += $(filter -fsanitize=%,$(OPT))
 LDLIBS  += -lm -lpthread
+NVCC    ?= $(shell command -v nvcc 2>/dev/null || echo /usr/local/cuda/bin/nvcc)
+# CUDA=1 builds the cuda backend (CUDA driver API) and fatbins of kernels/NAME.cu for sm_80/sm_90.
+ifeq ($(CUDA),1)
+CFLAGS  += -DTG_HAVE_CUDA -I$(dir $(NVCC))../include
+LDLIBS  += -L$(dir $(NVCC))../lib64/stubs -lcuda
+endif
 PYTHON  ?= $(if $(wildcard .venv/bin/python3),$(CURDIR)/.venv/bin/python3,python3)
 
 LIB_SRCS   := $(sort $(wildcard isa/*.c sim/*.c runtime/*.c))
@@ -38,8 +44,16 @@ FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/%)
 LIB        := $(BUILD)/libtgpu.a
 TGPU       := $(BUILD)/tgpu
 
+CU_SRCS    := $(sort $(wildcard kernels/*.cu))
+CU_FATBINS := $(CU_SRCS:kernels/%.cu=$(BUILD)/kernels/%.fatbin)
+
 .PHONY: all test check bench fuzz clean
-all: $(TGPU) $(TEST_BINS) $(FUZZ_BINS)
+all: $(TGPU) $(TEST_BINS) $(FUZZ_BINS) $(if $(filter 1,$(CUDA)),$(CU_FATBINS))
+
+# The same CUDA C for a real GPU: one fatbin per file (SASS for sm_80 and sm_90, plus PTX).
+$(BUILD)/kernels/%.fatbin: kernels/%.cu
+	@mkdir -p $(dir $@)
+	$(NVCC) -O3 -fatbin -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=[sm_90,compute_90] $< -o $@
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

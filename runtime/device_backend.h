@@ -35,5 +35,6 @@ int tg_dev_fail(tg_dev *d, const char *fmt, ...) __attribute__((format(printf, 2
 
 extern const tg_dev_backend tg_dev_backend_cpu;
 extern const tg_dev_backend tg_dev_backend_sim;
+extern const tg_dev_backend tg_dev_backend_cuda;
 
 #endif

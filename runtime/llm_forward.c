@@ -14,6 +14,9 @@
 
 #include "runtime/quant.h"
 
+/* The GPU attention kernel keeps a head's scores in shared memory (kernels/llm.cu). */
+#define ATT_MAX_POS 4096
+
 /* ---- weights and buffers on the device ---------------------------------------------------------- */
 
 static int import_weight(tg_llm_state *s, const tg_weight *w, tg_dweight *out)
@@ -50,6 +53,10 @@ int tg_llm_state_init(tg_llm_state *s, const tg_llm_model *m, tg_dev *dev, int n
     memset(s, 0, sizeof *s);
     s->dev = dev;
     s->n_ctx = n_ctx;
+    if (n_ctx > ATT_MAX_POS && strcmp(tg_dev_backend_of(dev), "cpu")) {
+        snprintf(err, errlen, "context %d exceeds the %d positions the GPU attention kernel holds (use -c)", n_ctx, ATT_MAX_POS);
+        return -1;
+    }
     s->kv_type = kv_type;
     int q_dim = c->n_heads * c->head_dim, kv_dim = c->n_kv_heads * c->head_dim;
     size_t big = (size_t)(c->dim > q_dim ? c->dim : q_dim) * sizeof(float);
@@ -121,13 +128,19 @@ static int op_rmsnorm(tg_llm_state *s, tg_dptr x, const tg_dweight *w, tg_dptr y
     return 0;
 }
 
+/* Kernels that come in one variant per weight type are named "<op>_<type>", e.g. matvec_q8_0. */
+static void typed_name(char *buf, size_t n, const char *op, uint32_t type)
+{
+    const tg_type_traits *t = tg_type_get(type);
+    snprintf(buf, n, "%s_%s", op, t ? t->name : "unknown");
+    for (char *c = buf; *c; c++) if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
+}
+
 /* One warp per output row, four rows per block. */
 static int op_matvec(tg_llm_state *s, const tg_dweight *w, tg_dptr x, tg_dptr y)
 {
-    const tg_type_traits *t = tg_type_get(w->type);
     char name[32];
-    snprintf(name, sizeof name, "matvec_%s", t ? t->name : "?");
-    for (char *c = name; *c; c++) if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
+    typed_name(name, sizeof name, "matvec", w->type);
     LAUNCH(s, name, dim1(cdiv(w->rows, 4)), dim1(128), tg_arg_ptr(w->p), tg_arg_ptr(x), tg_arg_ptr(y),
            tg_arg_i32(w->rows), tg_arg_i32(w->cols));
     return 0;
@@ -177,7 +190,9 @@ int tg_llm_forward(const tg_llm_model *m, tg_llm_state *s, int token, int pos, b
     size_t kv_elem = s->kv_type == TG_KV_F16 ? 2 : 4;
     bool f32_cache = s->kv_type == TG_KV_F32;
 
-    LAUNCH(s, "embed", dim1(cdiv(dim, EW_BLOCK)), dim1(EW_BLOCK), tg_arg_u32(s->tok_embd.type),
+    char embed[32];
+    typed_name(embed, sizeof embed, "embed", s->tok_embd.type);
+    LAUNCH(s, embed, dim1(cdiv(dim, EW_BLOCK)), dim1(EW_BLOCK), tg_arg_u32(s->tok_embd.type),
            tg_arg_ptr(s->tok_embd.p), tg_arg_i32(token), tg_arg_ptr(s->x), tg_arg_i32(dim));
     trace(s, "embed", -1, s->x, dim);
 

@@ -1,0 +1,127 @@
+/* device_cuda.c: the `cuda` backend: the same kernels/NAME.cu, compiled by nvcc into fatbins
+ * ($(BUILD)/kernels/NAME.fatbin, `make CUDA=1`), loaded with the CUDA driver API and launched by
+ * name on a real NVIDIA GPU (one fatbin per .cu, all loaded). Built only with CUDA=1 (TG_HAVE_CUDA); otherwise the backend reports
+ * that it is absent. Kernels are extern "C" so their names are not mangled. */
+#include "runtime/device_backend.h"
+
+#ifdef TG_HAVE_CUDA
+#include <cuda.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct cuda_backend {
+    CUcontext ctx;
+    int nmod;
+    CUmodule mod[32];
+    CUstream stream;
+} cuda_backend;
+
+static int cu_fail(tg_dev *d, CUresult r, const char *what)
+{
+    const char *msg = NULL;
+    cuGetErrorString(r, &msg);
+    return tg_dev_fail(d, "%s: %s", what, msg ? msg : "unknown CUDA error");
+}
+
+static int cuda_open(tg_dev *d, const tg_dev_options *o)
+{
+    cuda_backend *b = calloc(1, sizeof *b);
+    if (!b) return tg_dev_fail(d, "out of memory");
+    d->impl = b;
+    CUresult r;
+    CUdevice dev;
+    if ((r = cuInit(0)) != CUDA_SUCCESS) return cu_fail(d, r, "cuInit (is there an NVIDIA GPU and driver?)");
+    if ((r = cuDeviceGet(&dev, 0)) != CUDA_SUCCESS) return cu_fail(d, r, "cuDeviceGet");
+    if ((r = cuDevicePrimaryCtxRetain(&b->ctx, dev)) != CUDA_SUCCESS) return cu_fail(d, r, "cuDevicePrimaryCtxRetain");
+    if ((r = cuCtxSetCurrent(b->ctx)) != CUDA_SUCCESS) return cu_fail(d, r, "cuCtxSetCurrent");
+    const char *dir = o->kernel_dir ? o->kernel_dir : "build/kernels";
+    DIR *dp = opendir(dir);
+    if (!dp) return tg_dev_fail(d, "%s: cannot open the kernel folder (run make CUDA=1)", dir);
+    struct dirent *e;
+    while ((e = readdir(dp)) && b->nmod < 32) {
+        size_t n = strlen(e->d_name);
+        if (n < 7 || strcmp(e->d_name + n - 7, ".fatbin")) continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if ((r = cuModuleLoad(&b->mod[b->nmod], path)) != CUDA_SUCCESS) { closedir(dp); return cu_fail(d, r, path); }
+        b->nmod++;
+    }
+    closedir(dp);
+    if (b->nmod == 0) return tg_dev_fail(d, "%s: no .fatbin kernel images (run make CUDA=1)", dir);
+    if ((r = cuStreamCreate(&b->stream, CU_STREAM_NON_BLOCKING)) != CUDA_SUCCESS) return cu_fail(d, r, "cuStreamCreate");
+    return 0;
+}
+
+static void cuda_close(tg_dev *d)
+{
+    cuda_backend *b = d->impl;
+    if (!b) return;
+    if (b->stream) cuStreamDestroy(b->stream);
+    for (int i = 0; i < b->nmod; i++) cuModuleUnload(b->mod[i]);
+    if (b->ctx) { CUdevice dev; if (cuCtxGetDevice(&dev) == CUDA_SUCCESS) cuDevicePrimaryCtxRelease(dev); }
+    free(b);
+}
+
+static tg_dptr cuda_alloc(tg_dev *d, size_t bytes)
+{
+    (void)d;
+    CUdeviceptr p = 0;
+    if (cuMemAlloc(&p, bytes ? bytes : 1) != CUDA_SUCCESS) return 0;
+    cuMemsetD8(p, 0, bytes ? bytes : 1);
+    return (tg_dptr)p;
+}
+
+static void cuda_free(tg_dev *d, tg_dptr p) { (void)d; cuMemFree((CUdeviceptr)p); }
+
+static int cuda_upload(tg_dev *d, tg_dptr dst, const void *src, size_t n)
+{
+    CUresult r = cuMemcpyHtoD((CUdeviceptr)dst, src, n);
+    return r == CUDA_SUCCESS ? 0 : cu_fail(d, r, "upload");
+}
+
+static int cuda_download(tg_dev *d, void *dst, tg_dptr src, size_t n)
+{
+    cuda_backend *b = d->impl;
+    CUresult r = cuStreamSynchronize(b->stream);
+    if (r == CUDA_SUCCESS) r = cuMemcpyDtoH(dst, (CUdeviceptr)src, n);
+    return r == CUDA_SUCCESS ? 0 : cu_fail(d, r, "download");
+}
+
+static int cuda_launch(tg_dev *d, const char *name, tg_dev_dim grid, tg_dev_dim block,
+                       const tg_dev_arg *args, int nargs, tg_dev_kernel_stats *acc)
+{
+    (void)acc;
+    cuda_backend *b = d->impl;
+    CUfunction f;
+    CUresult r = CUDA_ERROR_NOT_FOUND;
+    for (int i = 0; i < b->nmod && r != CUDA_SUCCESS; i++) r = cuModuleGetFunction(&f, b->mod[i], name);
+    if (r != CUDA_SUCCESS) return tg_dev_fail(d, "no kernel named '%s' in the compiled kernels", name);
+    void *ptrs[32];
+    CUdeviceptr dp[32];
+    if (nargs > 32) return tg_dev_fail(d, "kernel %s: too many arguments", name);
+    for (int i = 0; i < nargs; i++) {
+        if (args[i].kind == TG_ARG_PTR) { dp[i] = (CUdeviceptr)args[i].v.p; ptrs[i] = &dp[i]; }
+        else ptrs[i] = (void *)&args[i].v;   /* u32, i32 and f32 share the union's first 4 bytes */
+    }
+    r = cuLaunchKernel(f, grid.x, grid.y, grid.z, block.x, block.y, block.z, 0, b->stream, ptrs, NULL);
+    if (r == CUDA_SUCCESS) r = cuStreamSynchronize(b->stream);
+    return r == CUDA_SUCCESS ? 0 : cu_fail(d, r, name);
+}
+
+const tg_dev_backend tg_dev_backend_cuda = {
+    "cuda", cuda_open, cuda_close, cuda_alloc, cuda_free, cuda_upload, cuda_download, NULL, cuda_launch,
+};
+
+#else
+
+static int cuda_absent(tg_dev *d, const tg_dev_options *o)
+{
+    (void)o;
+    return tg_dev_fail(d, "this tgpu was built without CUDA (rebuild with make CUDA=1 on a machine with the CUDA toolkit)");
+}
+
+const tg_dev_backend tg_dev_backend_cuda = { "cuda", cuda_absent, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+
+#endif
