@@ -435,8 +435,9 @@ static size_t pre_gpt2(const cps *c, size_t i)
 }
 
 /* qwen2: (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|
- *        \s*[\r\n]+|\s+(?!\S)|\s+ */
-static size_t pre_qwen2(const cps *c, size_t i)
+ *        \s*[\r\n]+|\s+(?!\S)|\s+
+ * llama3 is the same with \p{N}{1,3} (max_digits 3) in place of \p{N}. */
+static size_t pre_qwen2(const cps *c, size_t i, int max_digits)
 {
     size_t k = contraction(c, i, 1);
     if (k) return k;
@@ -445,7 +446,11 @@ static size_t pre_qwen2(const cps *c, size_t i)
     if (x != '\r' && x != '\n' && !is_letter(x) && !is_number(x) && i + 1 < c->n && is_letter(c->cp[i + 1]))
         j++;
     if (is_letter(c->cp[j])) { while (j < c->n && is_letter(c->cp[j])) j++; return j - i; }
-    if (is_number(x)) return 1;
+    if (is_number(x)) {
+        size_t k = 1;
+        while ((int)k < max_digits && i + k < c->n && is_number(c->cp[i + k])) k++;
+        return k;
+    }
     j = i + (x == ' ' && i + 1 < c->n);
     uint32_t y = c->cp[j];
     if (!is_space(y) && !is_letter(y) && !is_number(y)) {
@@ -527,7 +532,7 @@ static int to_cps(const char *s, size_t n, cps *c)
 
 static size_t pre_next(int pre, const cps *c, size_t i)
 {
-    size_t k = pre == TG_PRE_QWEN2 ? pre_qwen2(c, i) : pre_gpt2(c, i);
+    size_t k = pre == TG_PRE_QWEN2 ? pre_qwen2(c, i, 1) : pre == TG_PRE_LLAMA3 ? pre_qwen2(c, i, 3) : pre_gpt2(c, i);
     return k ? k : 1;
 }
 

@@ -29,9 +29,10 @@ int tg_tok_load_gguf(tg_tokenizer *t, const tg_gguf *g, char *err, size_t errlen
         /* the pre-tokenizer decides where merges may happen: an unknown one is refused rather
          * than silently replaced by GPT-2's split */
         if (tg_str_eq(pre, "qwen2")) d.pre = TG_PRE_QWEN2;
+        else if (tg_str_eq(pre, "llama-bpe") || tg_str_eq(pre, "llama3")) d.pre = TG_PRE_LLAMA3;
         else if (pre.len == 0 || tg_str_eq(pre, "gpt2") || tg_str_eq(pre, "default")) d.pre = TG_PRE_GPT2;
         else {
-            snprintf(err, errlen, "%s: tokenizer.ggml.pre '%.*s' not supported (gpt2, default, qwen2)", g->path,
+            snprintf(err, errlen, "%s: tokenizer.ggml.pre '%.*s' not supported (gpt2, default, qwen2, llama-bpe)", g->path,
                      (int)(pre.len > 64 ? 64 : pre.len), pre.data);
             return -1;
         }

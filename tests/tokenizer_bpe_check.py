@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Byte-level BPE tokenizer cross-check against Hugging Face `tokenizers`.
 
-    tokenizer_bpe_check.py make WORKDIR gpt2|qwen2   trains a small byte-level BPE with that
+    tokenizer_bpe_check.py make WORKDIR gpt2|qwen2|llama-bpe   trains a small byte-level BPE with that
                                                      pre-tokenizer on generated text, writes
                                                      WORKDIR/bpe.gguf (vocabulary only) and
                                                      WORKDIR/sentences.txt
@@ -42,8 +42,10 @@ def make(work, pre):
     if pre == "gpt2":
         tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
     else:
+        regex = QWEN2 if pre == "qwen2" else QWEN2.replace(r"|\p{N}|", r"|\p{N}{1,3}|")
+        assert regex != QWEN2 or pre == "qwen2"
         tok.pre_tokenizer = pre_tokenizers.Sequence([
-            pre_tokenizers.Split(Regex(QWEN2), behavior="isolated"),
+            pre_tokenizers.Split(Regex(regex), behavior="isolated"),
             pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
     trainer = trainers.BpeTrainer(vocab_size=600, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
                                   show_progress=False)

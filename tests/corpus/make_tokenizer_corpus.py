@@ -43,7 +43,7 @@ def main(out):
     write(f"{out}/gguf_bad_bos", spm[:4] + [("uint32", "tokenizer.ggml.bos_token_id", 100000)])
     write(f"{out}/gguf_bad_tokens_type", [spm[0], ("array", "tokenizer.ggml.tokens", [1, 2, 3])] + spm[2:])
     write(f"{out}/gguf_no_merges", bpe[:3] + bpe[4:])
-    write(f"{out}/gguf_bad_pre", bpe[:1] + [("string", "tokenizer.ggml.pre", "llama-bpe")] + bpe[2:])
+    write(f"{out}/gguf_bad_pre", bpe[:1] + [("string", "tokenizer.ggml.pre", "deepseek-llm")] + bpe[2:])
 
 
 if __name__ == "__main__":
