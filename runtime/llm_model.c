@@ -176,6 +176,10 @@ int tg_llm_model_load(tg_llm_model *m, const char *path, char *err, size_t errle
         snprintf(err, errlen, "%s: tensor 'token_embd.weight' is not a [dim, n_vocab] matrix", path);
         goto fail;
     }
+    if (tg_gguf_tensor_find(g, "rope_freqs.weight")) {   /* Llama 3.1+ frequency factors */
+        snprintf(err, errlen, "%s: tensor 'rope_freqs.weight' (llama3 RoPE scaling) not supported", path);
+        goto fail;
+    }
     c->n_vocab = (int)emb->ne[1];
     if (bind(g, "token_embd.weight", c->dim, c->n_vocab, false, false, &m->w.tok_embd, err, errlen) ||
         bind(g, "output_norm.weight", c->dim, 0, true, false, &m->w.out_norm, err, errlen) ||
