@@ -279,7 +279,7 @@ static int spm_segment(const tg_tokenizer *t, const char *s, size_t n, tok_out *
 {
     if (n == 0) return 0;
     spm_sym *sym = malloc(n * sizeof *sym);
-    spm_pair *heap = malloc(2 * n * sizeof *heap);   /* <= n-1 initial pairs + 2 per merge */
+    spm_pair *heap = malloc(2 * n * sizeof *heap);   /* n-1 pairs, then each merge pops 1, pushes <= 2 */
     if (!sym || !heap) { free(sym); free(heap); return -1; }
     int ns = 0;
     for (size_t i = 0; i < n; ns++) {
@@ -467,49 +467,59 @@ static size_t pre_qwen2(const cps *c, size_t i, int max_digits)
     return space_run(c, i);
 }
 
-/* Merges one pre-token (its bytes already mapped to code points, as UTF-8 in s) by rank. */
+/* Merges one pre-token (its bytes already mapped to code points, as UTF-8 in s) by rank: the
+ * same symbol list and pair heap as SPM, keyed by -rank so the lowest rank (then the leftmost pair)
+ * merges first; O(n log n) even for a very long pre-token. */
+static void bpe_try_pair(const tg_tokenizer *t, const char *s, spm_sym *sym, int l, int r, char *key,
+                         spm_pair *heap, int *nheap)
+{
+    if (l < 0 || r < 0) return;
+    memcpy(key, s + sym[l].start, sym[l].len);
+    key[sym[l].len] = ' ';
+    memcpy(key + sym[l].len + 1, s + sym[r].start, sym[r].len);
+    int rank = hash_get(&t->merges, t->merge, t->merge_len, key, sym[l].len + 1 + sym[r].len, -1);
+    if (rank >= 0) heap_push(heap, nheap, (spm_pair){ l, r, -(float)rank, sym[l].len + sym[r].len });
+}
+
 static int bpe_word(const tg_tokenizer *t, const char *s, size_t n, tok_out *o)
 {
-    size_t cap = n + 1;
-    size_t *start = malloc(cap * sizeof *start), *len = malloc(cap * sizeof *len);
+    spm_sym *sym = malloc((n + 1) * sizeof *sym);
+    spm_pair *heap = malloc(2 * (n + 1) * sizeof *heap);
     char *key = malloc(n + 2);
-    if (!start || !len || !key) { free(start); free(len); free(key); return -1; }
-    size_t ns = 0;
+    if (!sym || !heap || !key) { free(sym); free(heap); free(key); return -1; }
+    int ns = 0, nheap = 0;
     for (size_t i = 0; i < n; ns++) {
         int adv;
         utf8_decode(s + i, n - i, &adv);
-        start[ns] = i; len[ns] = (size_t)adv;
+        sym[ns] = (spm_sym){ ns - 1, -1, i, (size_t)adv };
+        if (ns > 0) sym[ns - 1].next = ns;
         i += (size_t)adv;
     }
-    for (;;) {                                          /* lowest rank first; words are short */
-        int best = -1;
-        size_t best_i = 0;
-        for (size_t i = 0; i + 1 < ns; i++) {
-            memcpy(key, s + start[i], len[i]);
-            key[len[i]] = ' ';
-            memcpy(key + len[i] + 1, s + start[i + 1], len[i + 1]);
-            int r = hash_get(&t->merges, t->merge, t->merge_len, key, len[i] + 1 + len[i + 1], -1);
-            if (r >= 0 && (best < 0 || r < best)) { best = r; best_i = i; }
-        }
-        if (best < 0) break;
-        len[best_i] += len[best_i + 1];
-        memmove(start + best_i + 1, start + best_i + 2, (ns - best_i - 2) * sizeof *start);
-        memmove(len + best_i + 1, len + best_i + 2, (ns - best_i - 2) * sizeof *len);
-        ns--;
+    for (int i = 0; i + 1 < ns; i++) bpe_try_pair(t, s, sym, i, i + 1, key, heap, &nheap);
+    while (nheap > 0) {
+        spm_pair p = heap_pop(heap, &nheap);
+        spm_sym *l = &sym[p.left], *r = &sym[p.right];
+        if (l->len == 0 || r->len == 0 || l->next != p.right || l->len + r->len != p.len) continue;
+        l->len += r->len;
+        r->len = 0;
+        l->next = r->next;
+        if (r->next >= 0) sym[r->next].prev = p.left;
+        bpe_try_pair(t, s, sym, l->prev, p.left, key, heap, &nheap);
+        bpe_try_pair(t, s, sym, p.left, l->next, key, heap, &nheap);
     }
-    for (size_t i = 0; i < ns; i++) {
-        int id = tg_tok_find(t, s + start[i], len[i]);
+    for (int i = 0; i >= 0 && ns > 0; i = sym[i].next) {
+        int id = tg_tok_find(t, s + sym[i].start, sym[i].len);
         if (id >= 0) { emit(o, id); continue; }
-        for (size_t k = 0; k < len[i];) {               /* unmerged characters one by one */
+        for (size_t k = 0; k < sym[i].len;) {           /* unmerged characters one by one */
             int adv;
-            utf8_decode(s + start[i] + k, len[i] - k, &adv);
-            id = tg_tok_find(t, s + start[i] + k, (size_t)adv);
+            utf8_decode(s + sym[i].start + k, sym[i].len - k, &adv);
+            id = tg_tok_find(t, s + sym[i].start + k, (size_t)adv);
             if (id >= 0) emit(o, id);
             else if (t->unk >= 0) emit(o, t->unk);
             k += (size_t)adv;
         }
     }
-    free(start); free(len); free(key);
+    free(sym); free(heap); free(key);
     return 0;
 }
 
