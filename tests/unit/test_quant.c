@@ -121,6 +121,55 @@ static void test_roundtrip_and_dot(void)
     free(x); free(y); free(a); free(q);
 }
 
+/* The integer path: tg_dot_q8 against the exact dot of dequantized weights and dequantized 8-bit
+ * activations, for the portable and (where the CPU has it) AVX2 builds, which must agree bit for bit;
+ * tg_matvec against per-row tg_dot_q8; and the f32 path's agreement with tg_dot within 8-bit
+ * activation rounding. */
+static void test_dot_q8(void)
+{
+    enum { N = 1024, ROWS = 3 };
+    static float x[N], w[ROWS * N], wd[N], xd[N];
+    static uint8_t q[ROWS * N * 4], xq[N * 4];
+    for (int i = 0; i < N; i++) x[i] = gauss();
+    for (int i = 0; i < ROWS * N; i++) w[i] = gauss() * 0.05f;
+    int have_avx2 = tg_dot_set_isa(1) == 0;
+    printf("integer dot kernels: %s available\n", have_avx2 ? "portable and avx2" : "portable only");
+    for (size_t b = 0; b < sizeof bounds / sizeof bounds[0]; b++) {
+        uint32_t t = bounds[b].type, vt = tg_vec_dot_type(t);
+        const char *name = tg_type_get(t)->name;
+        size_t row = tg_type_row_bytes(t, N);
+        for (int r = 0; r < ROWS; r++) tg_quantize(t, w + r * N, q + r * row, N);
+        tg_quantize(vt, x, xq, N);
+        tg_dequantize(vt, xq, xd, N);
+        float y[ROWS];
+        for (int isa = 0; isa <= have_avx2; isa++) {
+            tg_dot_set_isa(isa);
+            CHECK(tg_matvec(t, q, ROWS, x, y, N) == 0, "%s matvec", name);
+            for (int r = 0; r < ROWS; r++) {
+                tg_dequantize(t, q + r * row, wd, N);
+                double ref = 0, mag = 0;
+                for (int i = 0; i < N; i++) { ref += (double)wd[i] * xd[i]; mag += fabs((double)wd[i] * xd[i]); }
+                float got = tg_dot_q8(t, q + r * row, xq, N);
+                CHECK(fabs(got - ref) <= 2e-6 * mag, "%s %s dot_q8 row %d: %.9g vs %.9g", name,
+                      tg_dot_isa(), r, got, ref);
+                CHECK(got == y[r], "%s %s matvec row %d differs from dot_q8", name, tg_dot_isa(), r);
+                float exact = tg_dot(t, q + r * row, x, N);
+                CHECK(fabs(got - exact) <= 0.02 * mag + 1e-6, "%s: 8-bit activations moved the dot too far", name);
+            }
+        }
+        if (have_avx2) {   /* both builds: same integer sums, same float steps, same bits */
+            tg_dot_set_isa(0);
+            float p = tg_dot_q8(t, q, xq, N);
+            tg_dot_set_isa(1);
+            float a = tg_dot_q8(t, q, xq, N);
+            CHECK(!memcmp(&p, &a, sizeof p), "%s: portable %.9g != avx2 %.9g", name, p, a);
+        }
+        tg_dot_set_isa(-1);
+    }
+    CHECK(tg_matvec(TG_TYPE_Q2_K, q, 1, x, wd, N) == -1 && tg_matvec(TG_TYPE_Q4_K, q, 1, x, wd, 100) == -1,
+          "matvec refuses unsupported types and ragged rows");
+}
+
 /* Constant, zero and one-hot blocks: codes that follow directly from ggml's algorithms. */
 static void test_exact_codes(void)
 {
@@ -167,6 +216,7 @@ int main(void)
     test_half();
     test_roundtrip_and_dot();
     test_exact_codes();
+    test_dot_q8();
     if (failures) { printf("%d failures\n", failures); return 1; }
     printf("test_quant: all passed\n");
     return 0;
