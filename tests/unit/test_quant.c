@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "runtime/quant.h"
+#include "runtime/quant_blocks.h"
 
 static int failures;
 #define CHECK(cond, ...) do { if (!(cond)) { failures++; printf("FAIL %s:%d: ", __FILE__, __LINE__); \
@@ -210,6 +211,23 @@ static void test_exact_codes(void)
     }
 }
 
+/* tg_k4_unpack (all at once) agrees with tg_k4_scale_min (one at a time) on random scale bytes. */
+static void test_k4_unpack(void)
+{
+    int bad = 0;
+    for (int t = 0; t < 2000; t++) {
+        uint8_t q[12], sc[8], m[8];
+        for (int i = 0; i < 12; i++) q[i] = (uint8_t)next_u32();
+        tg_k4_unpack(q, sc, m);
+        for (int j = 0; j < 8; j++) {
+            uint8_t s1, m1;
+            tg_k4_scale_min(j, q, &s1, &m1);
+            bad += s1 != sc[j] || m1 != m[j];
+        }
+    }
+    CHECK(bad == 0, "%d scale/min mismatches", bad);
+}
+
 int main(void)
 {
     test_traits();
@@ -217,6 +235,7 @@ int main(void)
     test_roundtrip_and_dot();
     test_exact_codes();
     test_dot_q8();
+    test_k4_unpack();
     if (failures) { printf("%d failures\n", failures); return 1; }
     printf("test_quant: all passed\n");
     return 0;
