@@ -49,7 +49,7 @@ typedef struct tg_gguf_tensor {
     uint32_t type;            /* enum tg_ggml_type */
     uint64_t offset;          /* relative to the data section */
     uint64_t nbytes;
-    const void *data;         /* into the mapping */
+    const void *data;         /* into the mapping; aligned to the file's alignment (>= 8) */
 } tg_gguf_tensor;
 
 typedef struct tg_gguf {

@@ -4,6 +4,7 @@
  * exact int32 sum of int8 x int8 products, scaled once per block. This file holds the portable
  * kernels (plain fixed-length integer loops) and the dispatch; quant_dot_avx2.c holds AVX2 kernels
  * chosen at run time. Both compute the same integers and the same float steps, so the same bits. */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __x86_64__
@@ -253,14 +254,15 @@ static const q8_kernels avx2 = { {
     [TG_TYPE_Q8_K] = tg_dot_q8_K_q8_K_avx2 } };
 #endif
 
-static int isa_override = -1;   /* -1: auto; 0: portable; 1: avx2 (tests pin each) */
+/* Atomics because matvec workers on several threads read these while the first call sets them. */
+static _Atomic int isa_override = -1;   /* -1: auto; 0: portable; 1: avx2 (tests pin each) */
 
 /* AVX2 + FMA + F16C, asked of the CPU once (cpuid leaf 1 ECX bit 29 is F16C; clang's
  * __builtin_cpu_supports does not know "f16c"). */
 static bool cpu_has_avx2(void)
 {
 #ifdef TG_HAVE_AVX2_PATH
-    static int have = -1;
+    static _Atomic int have = -1;
     if (have < 0) {
         unsigned a, b, c, d;
         bool f16c = __get_cpuid(1, &a, &b, &c, &d) && (c >> 29 & 1);

@@ -78,7 +78,9 @@ static void print_array(const tg_gguf_kv *kv, int depth)
             print_str(s.data, s.len);
         } else if (et == TG_GGUF_ARRAY) {
             tg_gguf_kv sub;
+            printf("{");
             if (!tg_gguf_arr_sub(kv, i, &sub)) print_array(&sub, depth + 1);
+            printf("}");
         } else {
             print_scalar(et, (const uint8_t *)kv->v.arr.data + i * tg_gguf_vtype_size(et));
         }
