@@ -31,6 +31,8 @@ static void usage(FILE *out)
         "  --mode M             sim backend: func (default) or cycle\n"
         "  --kernels DIR        sim backend: compiled kernel images (default build/kernels)\n"
         "  --report             after generating, print where device time went, per kernel\n"
+        "  --fast               cpu backend: quantize activations to 8 bits for integer dot products\n"
+        "                       (as llama.cpp does; default: f32 activations, like the GPU kernels)\n"
         "  --chat               format the prompt as one user turn of the chat template\n"
         "  --chat-template NAME chatml, llama2, alpaca or none (default: detected from the model)\n"
         "  --system TEXT        system message in chat mode\n"
@@ -197,6 +199,7 @@ int tg_cmd_llm(int argc, char **argv)
         if (!strcmp(a, "--tokenize")) { tokenize = true; continue; }
         if (!strcmp(a, "-v")) { verbose = true; continue; }
         if (!strcmp(a, "--report")) { report = true; continue; }
+        if (!strcmp(a, "--fast")) { opt.fast_dot = true; continue; }
         if (i + 1 >= argc) { fprintf(stderr, "tgpu llm: unknown option or missing value: %s (see --help)\n", a); return 2; }
         const char *val = argv[++i];
         if (!strcmp(a, "-m")) model = val;
