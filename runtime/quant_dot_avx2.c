@@ -91,8 +91,10 @@ AVX2 float tg_dot_q4_0_q8_0_avx2(const void *w, const void *xq, uint64_t n)
     const blk_q4_0 *b = w;
     const blk_q8_0 *y = xq;
     __m256 acc[2] = { _mm256_setzero_ps(), _mm256_setzero_ps() };
-    for (uint64_t i = 0; i < n / 32; i++)
+    for (uint64_t i = 0; i < n / 32; i++) {
+        TG_PREFETCH(&b[i]);
         acc[i & 1] = acc_sym(acc[i & 1], _mm256_sub_epi8(nibbles32(b[i].qs), _mm256_set1_epi8(8)), &y[i], H2F(b[i].d));
+    }
     return hsum2_ps(acc[0], acc[1]);
 }
 
@@ -101,8 +103,10 @@ AVX2 float tg_dot_q4_1_q8_0_avx2(const void *w, const void *xq, uint64_t n)
     const blk_q4_1 *b = w;
     const blk_q8_0 *y = xq;
     __m256 acc[2] = { _mm256_setzero_ps(), _mm256_setzero_ps() };
-    for (uint64_t i = 0; i < n / 32; i++)
+    for (uint64_t i = 0; i < n / 32; i++) {
+        TG_PREFETCH(&b[i]);
         acc[i & 1] = acc_min(acc[i & 1], nibbles32(b[i].qs), &y[i], H2F(b[i].d), H2F(b[i].m));
+    }
     return hsum2_ps(acc[0], acc[1]);
 }
 
@@ -112,6 +116,7 @@ AVX2 float tg_dot_q5_0_q8_0_avx2(const void *w, const void *xq, uint64_t n)
     const blk_q8_0 *y = xq;
     __m256 acc[2] = { _mm256_setzero_ps(), _mm256_setzero_ps() };
     for (uint64_t i = 0; i < n / 32; i++) {
+        TG_PREFETCH(&b[i]);
         __m256i c = _mm256_or_si256(nibbles32(b[i].qs), high_bits32(b[i].qh));
         acc[i & 1] = acc_sym(acc[i & 1], _mm256_sub_epi8(c, _mm256_set1_epi8(16)), &y[i], H2F(b[i].d));
     }
@@ -124,6 +129,7 @@ AVX2 float tg_dot_q5_1_q8_0_avx2(const void *w, const void *xq, uint64_t n)
     const blk_q8_0 *y = xq;
     __m256 acc[2] = { _mm256_setzero_ps(), _mm256_setzero_ps() };
     for (uint64_t i = 0; i < n / 32; i++) {
+        TG_PREFETCH(&b[i]);
         __m256i c = _mm256_or_si256(nibbles32(b[i].qs), high_bits32(b[i].qh));
         acc[i & 1] = acc_min(acc[i & 1], c, &y[i], H2F(b[i].d), H2F(b[i].m));
     }
@@ -135,7 +141,10 @@ AVX2 float tg_dot_q8_0_q8_0_avx2(const void *w, const void *xq, uint64_t n)
     const blk_q8_0 *b = w;
     const blk_q8_0 *y = xq;
     __m256 acc[2] = { _mm256_setzero_ps(), _mm256_setzero_ps() };
-    for (uint64_t i = 0; i < n / 32; i++) acc[i & 1] = acc_sym(acc[i & 1], load256(b[i].qs), &y[i], H2F(b[i].d));
+    for (uint64_t i = 0; i < n / 32; i++) {
+        TG_PREFETCH(&b[i]);
+        acc[i & 1] = acc_sym(acc[i & 1], load256(b[i].qs), &y[i], H2F(b[i].d));
+    }
     return hsum2_ps(acc[0], acc[1]);
 }
 
@@ -161,6 +170,7 @@ AVX2 float tg_dot_q4_K_q8_K_avx2(const void *w, const void *xq, uint64_t n)
     const __m256i m4 = _mm256_set1_epi8(0x0F);
     float sum = 0;
     for (uint64_t i = 0; i < n / QK_K; i++) {
+        TG_PREFETCH_BLOCK(&b[i], sizeof b[i]);
         uint8_t sc[8];
         int32_t mi = k_mins(b[i].scales, y[i].bsums, sc);
         __m256i acc = _mm256_setzero_si256();
@@ -185,6 +195,7 @@ AVX2 float tg_dot_q5_K_q8_K_avx2(const void *w, const void *xq, uint64_t n)
     const __m256i m4 = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
     float sum = 0;
     for (uint64_t i = 0; i < n / QK_K; i++) {
+        TG_PREFETCH_BLOCK(&b[i], sizeof b[i]);
         uint8_t sc[8];
         int32_t mi = k_mins(b[i].scales, y[i].bsums, sc);
         __m256i acc = _mm256_setzero_si256();
@@ -214,6 +225,7 @@ AVX2 float tg_dot_q6_K_q8_K_avx2(const void *w, const void *xq, uint64_t n)
     const __m256i m4 = _mm256_set1_epi8(0x0F), m3 = _mm256_set1_epi8(3);
     float sum = 0;
     for (uint64_t i = 0; i < n / QK_K; i++) {
+        TG_PREFETCH_BLOCK(&b[i], sizeof b[i]);
         const int8_t *sc = b[i].scales;
         /* Codes are stored +32; take 32 * sum(y) per group of 16 back out at the end. */
         __m256i cv = _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc)),
@@ -250,6 +262,7 @@ AVX2 float tg_dot_q8_K_q8_K_avx2(const void *w, const void *xq, uint64_t n)
     const blk_q8_K *y = xq;
     float sum = 0;
     for (uint64_t i = 0; i < n / QK_K; i++) {
+        TG_PREFETCH_BLOCK(&b[i], sizeof b[i]);
         __m256i acc = _mm256_setzero_si256();
         for (int k = 0; k < QK_K; k += 32)
             acc = _mm256_add_epi32(acc, dot_s8s8(load256(b[i].qs + k), load256(y[i].qs + k)));

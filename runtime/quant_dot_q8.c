@@ -96,6 +96,7 @@ static float dot_q4_0_q8_0_portable(const void *w, const void *xq, uint64_t n)
     float acc[2][8] = { { 0 } };
     int8_t c[32];
     for (uint64_t i = 0; i < n / 32; i++) {
+        TG_PREFETCH(&b[i]);
         codes_q4(b[i].qs, 8, c);
         acc_sym(acc[i & 1], c, &y[i], H2F(b[i].d));
     }
@@ -109,6 +110,7 @@ static float dot_q4_1_q8_0_portable(const void *w, const void *xq, uint64_t n)
     float acc[2][8] = { { 0 } };
     int8_t c[32];
     for (uint64_t i = 0; i < n / 32; i++) {
+        TG_PREFETCH(&b[i]);
         codes_q4(b[i].qs, 0, c);
         acc_min(acc[i & 1], c, &y[i], H2F(b[i].d), H2F(b[i].m));
     }
@@ -122,6 +124,7 @@ static float dot_q5_0_q8_0_portable(const void *w, const void *xq, uint64_t n)
     float acc[2][8] = { { 0 } };
     int8_t c[32];
     for (uint64_t i = 0; i < n / 32; i++) {
+        TG_PREFETCH(&b[i]);
         codes_q5(b[i].qs, b[i].qh, 16, c);
         acc_sym(acc[i & 1], c, &y[i], H2F(b[i].d));
     }
@@ -135,6 +138,7 @@ static float dot_q5_1_q8_0_portable(const void *w, const void *xq, uint64_t n)
     float acc[2][8] = { { 0 } };
     int8_t c[32];
     for (uint64_t i = 0; i < n / 32; i++) {
+        TG_PREFETCH(&b[i]);
         codes_q5(b[i].qs, b[i].qh, 0, c);
         acc_min(acc[i & 1], c, &y[i], H2F(b[i].d), H2F(b[i].m));
     }
@@ -146,7 +150,10 @@ static float dot_q8_0_q8_0_portable(const void *w, const void *xq, uint64_t n)
     const blk_q8_0 *b = w;
     const blk_q8_0 *y = xq;
     float acc[2][8] = { { 0 } };
-    for (uint64_t i = 0; i < n / 32; i++) acc_sym(acc[i & 1], b[i].qs, &y[i], H2F(b[i].d));
+    for (uint64_t i = 0; i < n / 32; i++) {
+        TG_PREFETCH(&b[i]);
+        acc_sym(acc[i & 1], b[i].qs, &y[i], H2F(b[i].d));
+    }
     return reduce2x8(acc);
 }
 
@@ -159,6 +166,7 @@ static float dot_q4_K_q8_K_portable(const void *w, const void *xq, uint64_t n)
     int8_t c[QK_K];
     float sum = 0;
     for (uint64_t i = 0; i < n / QK_K; i++) {
+        TG_PREFETCH_BLOCK(&b[i], sizeof b[i]);
         const uint8_t *q = b[i].qs;
         for (int j = 0; j < QK_K; j += 64, q += 32)
             for (int l = 0; l < 32; l++) {
@@ -184,6 +192,7 @@ static float dot_q5_K_q8_K_portable(const void *w, const void *xq, uint64_t n)
     int8_t c[QK_K];
     float sum = 0;
     for (uint64_t i = 0; i < n / QK_K; i++) {
+        TG_PREFETCH_BLOCK(&b[i], sizeof b[i]);
         const uint8_t *ql = b[i].qs, *qh = b[i].qh;
         for (int j = 0, sh = 0; j < QK_K; j += 64, ql += 32, sh += 2)
             for (int l = 0; l < 32; l++) {
@@ -209,6 +218,7 @@ static float dot_q6_K_q8_K_portable(const void *w, const void *xq, uint64_t n)
     int8_t c[QK_K];
     float sum = 0;
     for (uint64_t i = 0; i < n / QK_K; i++) {
+        TG_PREFETCH_BLOCK(&b[i], sizeof b[i]);
         const uint8_t *ql = b[i].ql, *qh = b[i].qh;
         for (int j = 0; j < QK_K; j += 128, ql += 64, qh += 32)
             for (int l = 0; l < 32; l++) {
@@ -229,8 +239,10 @@ static float dot_q8_K_q8_K_portable(const void *w, const void *xq, uint64_t n)
     const blk_q8_K *b = w;
     const blk_q8_K *y = xq;
     float sum = 0;
-    for (uint64_t i = 0; i < n / QK_K; i++)
+    for (uint64_t i = 0; i < n / QK_K; i++) {
+        TG_PREFETCH_BLOCK(&b[i], sizeof b[i]);
         sum += b[i].d * y[i].d * (float)idot(b[i].qs, y[i].qs, QK_K);
+    }
     return sum;
 }
 
