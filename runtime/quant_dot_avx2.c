@@ -271,4 +271,52 @@ AVX2 float tg_dot_q8_K_q8_K_avx2(const void *w, const void *xq, uint64_t n)
     return sum;
 }
 
+/* ---- f16 / bf16 rows against f32 x (tg_dot), lanes as the portable dot32 ---- */
+
+AVX2 static inline float dot32_ps(__m256 c0, __m256 c1, __m256 c2, __m256 c3, const float *x)
+{
+    __m256 v = _mm256_mul_ps(c0, _mm256_loadu_ps(x));
+    v = _mm256_add_ps(v, _mm256_mul_ps(c1, _mm256_loadu_ps(x + 8)));
+    v = _mm256_add_ps(v, _mm256_mul_ps(c2, _mm256_loadu_ps(x + 16)));
+    v = _mm256_add_ps(v, _mm256_mul_ps(c3, _mm256_loadu_ps(x + 24)));
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+    return _mm_cvtss_f32(s);
+}
+
+AVX2 static inline __m256 f16x8(const uint16_t *h) { return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)h)); }
+
+AVX2 static inline __m256 bf16x8(const uint16_t *h)
+{
+    __m256i v = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)h));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(v, 16));
+}
+
+AVX2 float tg_dot_f16_avx2(const void *w, const float *x, uint64_t n)
+{
+    const uint16_t *h = w;
+    float sum = 0;
+    uint64_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        TG_PREFETCH(h + i);
+        sum += dot32_ps(f16x8(h + i), f16x8(h + i + 8), f16x8(h + i + 16), f16x8(h + i + 24), x + i);
+    }
+    for (; i < n; i++) sum += tg_h2f(h[i]) * x[i];
+    return sum;
+}
+
+AVX2 float tg_dot_bf16_avx2(const void *w, const float *x, uint64_t n)
+{
+    const uint16_t *h = w;
+    float sum = 0;
+    uint64_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        TG_PREFETCH(h + i);
+        sum += dot32_ps(bf16x8(h + i), bf16x8(h + i + 8), bf16x8(h + i + 16), bf16x8(h + i + 24), x + i);
+    }
+    for (; i < n; i++) sum += tg_bf16_to_f32(h[i]) * x[i];
+    return sum;
+}
+
 #endif

@@ -293,10 +293,12 @@ int tg_dot_set_isa(int isa)
     return 0;
 }
 
+bool tg_dot_use_avx2(void) { return isa_override == 1 || (isa_override < 0 && cpu_has_avx2()); }
+
 static const q8_kernels *kernels(void)
 {
 #ifdef TG_HAVE_AVX2_PATH
-    if (isa_override == 1 || (isa_override < 0 && cpu_has_avx2())) return &avx2;
+    if (tg_dot_use_avx2()) return &avx2;
 #endif
     return &portable;
 }

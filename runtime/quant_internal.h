@@ -3,6 +3,7 @@
 #ifndef TG_QUANT_INTERNAL_H
 #define TG_QUANT_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct tg_quant_kernels {
@@ -33,6 +34,12 @@ TG_DECLARE_AVX2(q4_0, q8_0) TG_DECLARE_AVX2(q4_1, q8_0) TG_DECLARE_AVX2(q5_0, q8
 TG_DECLARE_AVX2(q5_1, q8_0) TG_DECLARE_AVX2(q8_0, q8_0) TG_DECLARE_AVX2(q4_K, q8_K)
 TG_DECLARE_AVX2(q5_K, q8_K) TG_DECLARE_AVX2(q6_K, q8_K) TG_DECLARE_AVX2(q8_K, q8_K)
 #undef TG_DECLARE_AVX2
+/* f16 / bf16 rows against f32 x, same lanes and sums as the portable tg_dot_f16 / tg_dot_bf16. */
+float tg_dot_f16_avx2(const void *w, const float *x, uint64_t n);
+float tg_dot_bf16_avx2(const void *w, const float *x, uint64_t n);
 #endif
+
+/* Whether the AVX2 kernels run now (CPU support, unless tg_dot_set_isa pinned a choice). */
+bool tg_dot_use_avx2(void);
 
 #endif

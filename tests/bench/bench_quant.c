@@ -73,7 +73,7 @@ int main(void)
     printf("bench_quant: one core, rows of %d, %u MiB of weights per type; read bandwidth %.1f GB/s\n",
            N, BUDGET >> 20, BUDGET / best / 1e9);
     printf("%-6s %7s %14s %12s %10s %13s   (GB/s of weights)\n", "type", "B/row",
-           "tg_dot(f32 x)", "q8 portable", "q8 avx2", "avx2 in-cache");
+           "tg_dot(f32 x)", "q8 portable", "q8 avx2", "avx2 in-cache");   /* tg_dot: run-time choice */
     int have_avx2 = tg_dot_set_isa(1) == 0;
     tg_dot_set_isa(-1);
     for (size_t k = 0; k < sizeof types / sizeof types[0]; k++) {
