@@ -62,11 +62,12 @@ static inline void codes_q4(const uint8_t *qs, int off, int8_t c[32])
 
 static inline void codes_q5(const uint8_t *qs, const uint8_t qh4[4], int off, int8_t c[32])
 {
-    uint32_t qh;
-    memcpy(&qh, qh4, 4);
+    uint8_t hb[32];   /* 16 where the code's 5th bit is set: bit t of qh byte k is code 8k + t */
+    for (int k = 0; k < 4; k++)
+        for (int t = 0; t < 8; t++) hb[8 * k + t] = (uint8_t)((qh4[k] >> t & 1) << 4);
     for (int j = 0; j < 16; j++) {
-        c[j] = (int8_t)((int)((qs[j] & 0xF) | ((qh >> j) & 1) << 4) - off);
-        c[j + 16] = (int8_t)((int)((qs[j] >> 4) | ((qh >> (j + 16)) & 1) << 4) - off);
+        c[j] = (int8_t)(((qs[j] & 0xF) | hb[j]) - off);
+        c[j + 16] = (int8_t)(((qs[j] >> 4) | hb[j + 16]) - off);
     }
 }
 
