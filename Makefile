@@ -33,6 +33,7 @@ endif
 PYTHON  ?= $(if $(wildcard .venv/bin/python3),$(CURDIR)/.venv/bin/python3,python3)
 
 LIB_SRCS   := $(sort $(wildcard isa/*.c sim/*.c runtime/*.c))
+LIB_SRCS   += $(sort $(wildcard tools/ptx/*.c))
 TOOL_SRCS  := $(sort $(wildcard tools/*.c))
 TEST_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
