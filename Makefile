@@ -10,6 +10,7 @@
 #   tools/*.c                   -> build/tgpu (one binary, subcommands in tools/cmd_*.c)
 #   tests/unit/test_*.c         -> build/tests/test_* (each links libtgpu.a)
 #   tests/fuzz/fuzz_*.c         -> corpus replayers in make test, libFuzzer binaries in make fuzz
+#   tests/bench/bench_*.c       -> build/bench/bench_* (each links libtgpu.a), run by make bench
 
 CC      ?= cc
 SAN     ?= 0
@@ -37,11 +38,13 @@ LIB_SRCS   += $(sort $(wildcard tools/ptx/*.c))
 TOOL_SRCS  := $(sort $(wildcard tools/*.c))
 TEST_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
 
 LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 TOOL_OBJS  := $(TOOL_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_BINS  := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/%)
+BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 LIB        := $(BUILD)/libtgpu.a
 TGPU       := $(BUILD)/tgpu
 
@@ -76,6 +79,11 @@ $(BUILD)/tests/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz_
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/obj/tests/fuzz_main.o $(LIB) $(LDLIBS)
 
+# Benchmarks (tests/bench/bench_*.c) link like unit tests; make bench builds and runs them.
+$(BUILD)/bench/bench_%: $(BUILD)/obj/tests/bench/bench_%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
 $(BUILD)/obj/tests/fuzz_main.o: tests/fuzz_main.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
@@ -97,7 +105,7 @@ fuzz:
 	  clang -std=c11 -D_DEFAULT_SOURCE -I. -O1 -g -fsanitize=fuzzer,address,undefined $$f build-fuzz/libtgpu.a -lm -lpthread -o build-fuzz/fuzz/$$n || exit 1; done
 	@echo "fuzz targets in build-fuzz/fuzz/ (run e.g. build-fuzz/fuzz/fuzz_gguf tests/corpus/gguf)"
 
-bench: all
+bench: all $(BENCH_BINS)
 	BUILD=$(BUILD) TGPU=$(CURDIR)/$(TGPU) PYTHON=$(PYTHON) tests/bench/run.sh
 
 clean:

@@ -21,6 +21,8 @@ typedef struct tg_dev_options {
     const char *sim_config;  /* sim: preset name or file (NULL: default) */
     const char *kernel_dir;  /* sim/rtl: folder of compiled kernels (NULL: next to the tgpu binary) */
     int threads;             /* cpu: worker threads */
+    int fast_dot;            /* cpu: quantized matvecs round x to 8 bits first and use integer dots
+                                (as llama.cpp's CPU backend); off = f32 activations, like the GPU kernels */
 } tg_dev_options;
 
 enum tg_arg_kind { TG_ARG_PTR, TG_ARG_U32, TG_ARG_I32, TG_ARG_F32 };

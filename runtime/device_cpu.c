@@ -14,7 +14,12 @@
 #include "runtime/llm_threads.h"
 #include "runtime/quant.h"
 
-typedef struct cpu_backend { tg_pool *pool; } cpu_backend;
+typedef struct cpu_backend {
+    tg_pool *pool;
+    int fast_dot;
+    void *xq;            /* x quantized to the weight's vec_dot_type (fast_dot) */
+    size_t xq_cap;
+} cpu_backend;
 
 #define PTR(n)  ((void *)(uintptr_t)args[n].v.p)
 #define I32(n)  (args[n].v.i)
@@ -25,6 +30,7 @@ typedef struct cpu_backend { tg_pool *pool; } cpu_backend;
 
 typedef struct matvec_job {
     uint32_t type; const uint8_t *w; const float *x; float *y; int rows, cols; size_t row_bytes;
+    const void *xq;      /* non-NULL: integer dots against the quantized x */
 } matvec_job;
 
 static void matvec_part(void *arg, int ith, int nth)
@@ -32,15 +38,31 @@ static void matvec_part(void *arg, int ith, int nth)
     const matvec_job *j = arg;
     int per = (j->rows + nth - 1) / nth, r0 = ith * per, r1 = r0 + per;
     if (r1 > j->rows) r1 = j->rows;
-    for (int r = r0; r < r1; r++)
-        j->y[r] = tg_dot(j->type, j->w + (size_t)r * j->row_bytes, j->x, (uint64_t)j->cols);
+    for (int r = r0; r < r1; r++) {
+        const uint8_t *row = j->w + (size_t)r * j->row_bytes;
+        j->y[r] = j->xq ? tg_dot_q8(j->type, row, j->xq, (uint64_t)j->cols)
+                        : tg_dot(j->type, row, j->x, (uint64_t)j->cols);
+    }
 }
 
 static int matvec(cpu_backend *b, uint32_t type, const tg_dev_arg *args)
 {
     matvec_job j = { type, PTR(0), PTR(1), PTR(2), I32(3), I32(4),
-                     tg_type_row_bytes(type, (uint64_t)I32(4)) };
-    if (j.row_bytes == 0) return -1;
+                     tg_type_row_bytes(type, (uint64_t)I32(4)), NULL };
+    if (j.row_bytes == 0 || j.rows < 0) return -1;
+    uint32_t vt = tg_vec_dot_type(type);
+    if (b->fast_dot && vt != TG_TYPE_F32) {
+        size_t need = tg_type_row_bytes(vt, (uint64_t)j.cols);
+        if (need == 0) return -1;
+        if (need > b->xq_cap) {
+            void *p = realloc(b->xq, need);
+            if (!p) return -1;
+            b->xq = p;
+            b->xq_cap = need;
+        }
+        tg_quantize(vt, j.x, b->xq, (uint64_t)j.cols);
+        j.xq = b->xq;
+    }
     tg_pool_run(b->pool, matvec_part, &j);
     return 0;
 }
@@ -144,6 +166,7 @@ static int cpu_open(tg_dev *d, const tg_dev_options *o)
     cpu_backend *b = calloc(1, sizeof *b);
     if (!b) return tg_dev_fail(d, "out of memory");
     d->impl = b;
+    b->fast_dot = o->fast_dot;
     b->pool = tg_pool_new(o->threads > 1 ? o->threads : 1);
     if (!b->pool) return tg_dev_fail(d, "cannot start %d threads", o->threads);
     return 0;
@@ -154,6 +177,7 @@ static void cpu_close(tg_dev *d)
     cpu_backend *b = d->impl;
     if (!b) return;
     if (b->pool) tg_pool_free(b->pool);
+    free(b->xq);
     free(b);
 }
 

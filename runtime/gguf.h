@@ -49,7 +49,7 @@ typedef struct tg_gguf_tensor {
     uint32_t type;            /* enum tg_ggml_type */
     uint64_t offset;          /* relative to the data section */
     uint64_t nbytes;
-    const void *data;         /* into the mapping */
+    const void *data;         /* into the mapping; aligned to the file's alignment (>= 8) */
 } tg_gguf_tensor;
 
 typedef struct tg_gguf {
@@ -106,6 +106,10 @@ void tg_gguf_set_arr_strn(tg_gguf_writer *w, const char *key, const char *const 
 /* Adds a tensor; data (already in `type`'s layout, nbytes long) is copied. */
 void tg_gguf_add_tensor(tg_gguf_writer *w, const char *name, uint32_t type, uint32_t n_dims,
                         const uint64_t *ne, const void *data, size_t nbytes);
+/* The first problem recorded so far, or NULL (lets a caller attribute it to its own input line). */
+const char *tg_gguf_writer_error(const tg_gguf_writer *w);
+/* Whether key has been set. */
+bool tg_gguf_writer_has(const tg_gguf_writer *w, const char *key);
 int tg_gguf_write(tg_gguf_writer *w, const char *path, char *err, size_t errlen);
 /* The same into a malloc'd buffer (*out, *size); the caller frees it. */
 int tg_gguf_write_mem(tg_gguf_writer *w, uint8_t **out, size_t *size, char *err, size_t errlen);

@@ -216,6 +216,15 @@ void tg_gguf_add_tensor(tg_gguf_writer *w, const char *name, uint32_t type, uint
     w->n_t++;
 }
 
+const char *tg_gguf_writer_error(const tg_gguf_writer *w) { return w->err[0] ? w->err : NULL; }
+
+bool tg_gguf_writer_has(const tg_gguf_writer *w, const char *key)
+{
+    for (size_t i = 0; i < w->n_kv; i++)
+        if (!strcmp(w->kv[i].key, key)) return true;
+    return false;
+}
+
 static uint64_t pad_to(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
 
 /* The alignment: general.alignment when set (a u32 power of two >= 8), else 32. */

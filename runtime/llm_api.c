@@ -63,7 +63,7 @@ tg_llm *tg_llm_load(const char *path, const tg_llm_options *opt, char *err, size
     if (n_ctx > (1 << 20)) { snprintf(err, errlen, "context %d too large", n_ctx); goto fail; }
     tg_dev_options dopt = { .backend = o.backend ? tg_backend_parse(o.backend) : TG_BACKEND_CPU,
                             .cycle_mode = o.cycle_mode, .kernel_dir = o.kernel_dir,
-                            .threads = o.n_threads > 1 ? o.n_threads : 1 };
+                            .threads = o.n_threads > 1 ? o.n_threads : 1, .fast_dot = o.fast_dot };
     if (dopt.backend < 0) {
         snprintf(err, errlen, "unknown backend '%s' (cpu, sim, rtl, cuda)", o.backend);
         goto fail;

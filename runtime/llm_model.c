@@ -72,7 +72,13 @@ static int load_config(const tg_gguf *g, tg_llm_config *c, char *err, size_t err
         snprintf(err, errlen, "%s: head_count %d is not a multiple of head_count_kv %d", g->path, c->n_heads, c->n_kv_heads);
         return -1;
     }
-    if (c->n_rot > c->head_dim || c->n_rot % 2 || c->head_dim % 2) {
+    /* products below must fit an int: q_dim, kv_dim and the per-head loops use them */
+    if ((int64_t)c->n_heads * c->head_dim > (1 << 26) || c->n_kv_heads > c->n_heads) {
+        snprintf(err, errlen, "%s: %d heads of %d (%d kv heads) is out of range", g->path, c->n_heads,
+                 c->head_dim, c->n_kv_heads);
+        return -1;
+    }
+    if (c->head_dim < 2 || c->n_rot > c->head_dim || c->n_rot % 2 || c->head_dim % 2) {
         snprintf(err, errlen, "%s: rope.dimension_count %d does not fit head size %d", g->path, c->n_rot, c->head_dim);
         return -1;
     }
@@ -167,13 +173,23 @@ int tg_llm_model_load(tg_llm_model *m, const char *path, char *err, size_t errle
 {
     memset(m, 0, sizeof *m);
     if (tg_gguf_open(&m->file, path, err, errlen)) return -1;
+    return tg_llm_model_bind(m, err, errlen);
+}
+
+int tg_llm_model_bind(tg_llm_model *m, char *err, size_t errlen)
+{
     const tg_gguf *g = &m->file;
+    const char *path = g->path;
     tg_llm_config *c = &m->c;
     if (load_config(g, c, err, errlen)) goto fail;
     const tg_gguf_tensor *emb = tg_gguf_tensor_find(g, "token_embd.weight");
     if (!emb) { snprintf(err, errlen, "%s: tensor 'token_embd.weight' missing", path); goto fail; }
     if (emb->n_dims < 2 || emb->ne[1] == 0 || emb->ne[1] > (1u << 24)) {
         snprintf(err, errlen, "%s: tensor 'token_embd.weight' is not a [dim, n_vocab] matrix", path);
+        goto fail;
+    }
+    if (tg_gguf_tensor_find(g, "rope_freqs.weight")) {   /* Llama 3.1+ frequency factors */
+        snprintf(err, errlen, "%s: tensor 'rope_freqs.weight' (llama3 RoPE scaling) not supported", path);
         goto fail;
     }
     c->n_vocab = (int)emb->ne[1];
@@ -183,6 +199,12 @@ int tg_llm_model_load(tg_llm_model *m, const char *path, char *err, size_t errle
         goto fail;
     m->w.tied = m->w.output.data == NULL;
     if (m->w.tied) m->w.output = m->w.tok_embd;
+    /* each block has at least 9 tensors: refuse an absurd block_count before allocating for it */
+    if ((uint64_t)c->n_layers * 9 > g->n_tensors) {
+        snprintf(err, errlen, "%s: block_count %d but the file holds only %llu tensors", path, c->n_layers,
+                 (unsigned long long)g->n_tensors);
+        goto fail;
+    }
     m->w.layers = calloc((size_t)c->n_layers, sizeof *m->w.layers);
     if (!m->w.layers) { snprintf(err, errlen, "%s: out of memory", path); goto fail; }
     for (int l = 0; l < c->n_layers; l++)

@@ -78,6 +78,9 @@ typedef struct tg_llm_model {
 /* Opens path (mmap) and validates every hyperparameter and tensor (name, shape, type).
  * Returns 0, or -1 with a one-line reason in err. */
 int tg_llm_model_load(tg_llm_model *m, const char *path, char *err, size_t errlen);
+/* The same checks over a file already in m->file (opened or parsed from memory by the caller);
+ * on failure m->file is closed too. */
+int tg_llm_model_bind(tg_llm_model *m, char *err, size_t errlen);
 void tg_llm_model_free(tg_llm_model *m);
 
 /* Makes the weights visible to dev (aliased on cpu, uploaded elsewhere) and allocates the

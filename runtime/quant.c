@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "runtime/quant.h"
+#include "runtime/quant_blocks.h"
 #include "runtime/quant_internal.h"
 
 /* Sizes of every ggml type, so files holding types we cannot compute with still open and list. */
@@ -64,16 +65,7 @@ size_t tg_type_row_bytes(uint32_t type, uint64_t n)
 static uint32_t f32_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 static float bits_f32(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
 
-float tg_f16_to_f32(uint16_t h)
-{
-    uint32_t sign = (uint32_t)(h & 0x8000) << 16, e = h >> 10 & 0x1f, m = h & 0x3ff;
-    if (e == 0x1f) return bits_f32(sign | 0x7f800000 | m << 13);       /* inf, NaN (payload kept) */
-    if (e) return bits_f32(sign | (e + 112) << 23 | m << 13);          /* normal: rebias 15 -> 127 */
-    if (!m) return bits_f32(sign);
-    /* Subnormal: m * 2^-24, exact in f32. */
-    float f = (float)m * 0x1p-24f;
-    return sign ? -f : f;
-}
+float tg_f16_to_f32(uint16_t h) { return tg_h2f(h); }
 
 uint16_t tg_f32_to_f16(float f)
 {

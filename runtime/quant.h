@@ -27,8 +27,25 @@ size_t tg_type_row_bytes(uint32_t type, uint64_t n);
 void tg_dequantize(uint32_t type, const void *src, float *dst, uint64_t n);
 /* Reference quantization from f32 (n multiple of block size); dst has tg_type_row_bytes bytes. */
 void tg_quantize(uint32_t type, const float *src, void *dst, uint64_t n);
-/* sum_i w[i] * x[i] for a quantized row w of n elements against f32 x. */
+/* sum_i w[i] * x[i] for a quantized row w of n elements against f32 x: blockwise, codes times x in
+ * float, one scale per (sub-)block. Equals dequantize-then-dot up to float summation order. */
 float tg_dot(uint32_t type, const void *w, const float *x, uint64_t n);
+
+/* The fast path (the CPU decode hot path), as llama.cpp's CPU backend: activations quantized once to
+ * the weight type's vec_dot_type (Q8_0 for q4_0..q8_0, Q8_K for the K-quants, F32 for f32/f16/bf16,
+ * meaning x stays f32), then exact integer block dots. Results differ from tg_dot by the rounding
+ * of x to 8 bits, and are the same bits on the portable and AVX2 builds. For a matrix-vector
+ * product use tg_matvec; to split rows over threads, quantize x once and call tg_dot_q8 per row. */
+uint32_t tg_vec_dot_type(uint32_t type);
+/* xq: n elements of x quantized with tg_quantize(tg_vec_dot_type(type), x, xq, n). */
+float tg_dot_q8(uint32_t type, const void *w, const void *xq, uint64_t n);
+/* y[r] = row r of w (rows x n, row-major, each row tg_type_row_bytes) . x, quantizing x once.
+ * Returns -1 (nothing written) for an unsupported type, a bad n, or no memory. */
+int tg_matvec(uint32_t type, const void *w, uint64_t rows, const float *x, float *y, uint64_t n);
+/* Which build of the integer kernels runs: "avx2" (chosen at run time when the CPU has it) or
+ * "portable". tg_dot_set_isa(0) pins portable, 1 pins AVX2 (-1 if unavailable), -1 restores auto. */
+const char *tg_dot_isa(void);
+int tg_dot_set_isa(int isa);
 
 /* f16 / bf16 <-> f32 (round to nearest even; NaN kept NaN). */
 float tg_f16_to_f32(uint16_t h);

@@ -5,6 +5,7 @@
 #define TG_QUANT_BLOCKS_H
 
 #include <stdint.h>
+#include <string.h>
 
 #define QK4_0 32
 #define QK4_1 32
@@ -52,6 +53,22 @@ _Static_assert(sizeof(blk_q5_K) == 176, "q5_K layout");
 _Static_assert(sizeof(blk_q6_K) == 210, "q6_K layout");
 _Static_assert(sizeof(blk_q8_K) == 292, "q8_K layout");
 
+/* f16 bits -> f32 without branches on the common path (selects only, so loops over it vectorize);
+ * the same results as tg_f16_to_f32 for all 65536 inputs (NaN payloads kept). Subnormals go through
+ * an int-to-float conversion instead of a subnormal multiply, which some CPUs run slowly. */
+static inline float tg_h2f(uint16_t h)
+{
+    uint32_t em = h & 0x7fffu, exp = h & 0x7c00u;
+    uint32_t u = exp == 0x7c00u ? (em << 13) | 0x7f800000u : (em << 13) + (112u << 23);
+    float f;
+    memcpy(&f, &u, 4);
+    if (exp == 0) f = (float)(int)(h & 0x3ffu) * 0x1p-24f;
+    memcpy(&u, &f, 4);
+    u |= (uint32_t)(h & 0x8000u) << 16;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
 /* Unpacks sub-block j's 6-bit scale and min from a K-quant scales[12] (ggml's get_scale_min_k4). */
 static inline void tg_k4_scale_min(int j, const uint8_t *q, uint8_t *sc, uint8_t *m)
 {
@@ -62,6 +79,22 @@ static inline void tg_k4_scale_min(int j, const uint8_t *q, uint8_t *sc, uint8_t
         *sc = (uint8_t)((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
         *m = (uint8_t)((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
     }
+}
+
+/* All 8 scales and mins of a K-quant scales[12] at once (the same values as tg_k4_scale_min for
+ * j = 0..7): the 12 bytes as three little-endian words; bytes 0-3 hold sc0-3 (low 6 bits) and the
+ * top bits of sc4-7, bytes 4-7 m0-3 and the top bits of m4-7, bytes 8-11 the low nibbles of sc4-7
+ * (low) and m4-7 (high). */
+static inline void tg_k4_unpack(const uint8_t *q, uint8_t sc[8], uint8_t m[8])
+{
+    uint32_t w[3], out[4];
+    memcpy(w, q, 12);
+    out[0] = w[0] & 0x3f3f3f3fu;
+    out[1] = (w[2] & 0x0f0f0f0fu) | ((w[0] >> 6) & 0x03030303u) << 4;
+    out[2] = w[1] & 0x3f3f3f3fu;
+    out[3] = ((w[2] >> 4) & 0x0f0f0f0fu) | ((w[1] >> 6) & 0x03030303u) << 4;
+    memcpy(sc, out, 8);
+    memcpy(m, out + 2, 8);
 }
 
 #endif

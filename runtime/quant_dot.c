@@ -7,7 +7,7 @@
 #include "runtime/quant_blocks.h"
 #include "runtime/quant_internal.h"
 
-#define H2F tg_f16_to_f32
+#define H2F tg_h2f
 
 /* sum_j c[j] * x[j] over 32 values in 8 fixed lanes: a shape compilers vectorize without
  * reassociating floats (lanes are explicit, so -ffp-contract=off and strict IEEE are kept). */

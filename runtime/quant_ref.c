@@ -12,7 +12,7 @@
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #define GROUP_MAX_EPS 1e-15f
 
-#define H2F tg_f16_to_f32
+#define H2F tg_h2f
 #define F2H tg_f32_to_f16
 
 /* Round to nearest, ties to even, for |x| < 2^22: ggml's nearest_int (the magic-number trick). */

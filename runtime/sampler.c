@@ -79,21 +79,69 @@ static int by_logit_desc(const void *a, const void *b)
     return x->id - y->id;                                /* ties: lower id first, deterministic */
 }
 
+/* Keeps the k best of cand[0..n) (by_logit_desc order) in cand[0..k), unsorted: a min-heap of
+ * the best so far whose root is the worst kept. O(n log k) instead of sorting everything. */
+static int worse(const tg_candidate *a, const tg_candidate *b) { return by_logit_desc(a, b) > 0; }
+
+static void sift_down(tg_candidate *h, int n, int i)
+{
+    for (;;) {
+        int l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && worse(&h[l], &h[m])) m = l;
+        if (r < n && worse(&h[r], &h[m])) m = r;
+        if (m == i) return;
+        tg_candidate t = h[i]; h[i] = h[m]; h[m] = t;
+        i = m;
+    }
+}
+
+static void select_top_k(tg_candidate *c, int n, int k)
+{
+    for (int i = k / 2 - 1; i >= 0; i--) sift_down(c, k, i);
+    for (int i = k; i < n; i++)
+        if (worse(&c[0], &c[i])) { c[0] = c[i]; sift_down(c, k, 0); }
+}
+
 int tg_sampler_sample(tg_sampler *s, float *logits)
 {
     apply_repeat_penalty(s, logits);
     if (s->p.temp <= 0.0f) return tg_ref_argmax(logits, s->n_vocab);
 
-    int n = 0;
+    float max = -INFINITY;
     for (int i = 0; i < s->n_vocab; i++)
-        if (logits[i] == logits[i]) s->cand[n++] = (tg_candidate){ logits[i], i };   /* drop NaN */
-    if (n == 0) return 0;
-    qsort(s->cand, (size_t)n, sizeof *s->cand, by_logit_desc);
-    if (s->p.top_k > 0 && s->p.top_k < n) n = s->p.top_k;
+        if (logits[i] > max) max = logits[i];
+    if (max == -INFINITY) return tg_ref_argmax(logits, s->n_vocab);   /* all -inf or NaN */
 
-    /* probabilities at temperature 1 for the top-p / min-p filters */
-    float max = s->cand[0].logit, sum = 0.0f;
-    for (int i = 0; i < n; i++) sum += expf(s->cand[i].logit - max);
+    /* Candidates, sorted best first, and sum = the softmax denominator (temperature 1) that the
+     * top-p / min-p filters use. With top-k, the k best are selected from the whole vocabulary
+     * and renormalized among themselves. Without it, tokens no filter can keep are dropped before
+     * sorting: those below min-p's cut, and those below (1 - top_p) / (V - 1), which never belong
+     * to the nucleus (all of them together hold less than 1 - top_p). NaN logits never enter. */
+    int n = 0;
+    float sum = 0.0f;
+    if (s->p.top_k > 0 && s->p.top_k < s->n_vocab) {
+        for (int i = 0; i < s->n_vocab; i++)
+            if (logits[i] == logits[i]) s->cand[n++] = (tg_candidate){ logits[i], i };
+        if (s->p.top_k < n) {
+            select_top_k(s->cand, n, s->p.top_k);
+            n = s->p.top_k;
+        }
+        qsort(s->cand, (size_t)n, sizeof *s->cand, by_logit_desc);
+        for (int i = 0; i < n; i++) sum += expf(s->cand[i].logit - max);
+    } else {
+        for (int i = 0; i < s->n_vocab; i++)
+            if (logits[i] == logits[i]) sum += expf(logits[i] - max);
+        float cut = -INFINITY;
+        if (s->p.min_p > 0.0f) cut = max + logf(s->p.min_p);
+        if (s->p.top_p < 1.0f && s->n_vocab > 1) {
+            float c = max + logf((1.0f - s->p.top_p) / (float)(s->n_vocab - 1) * sum);
+            if (c > cut) cut = c;
+        }
+        for (int i = 0; i < s->n_vocab; i++)
+            if (logits[i] >= cut) s->cand[n++] = (tg_candidate){ logits[i], i };
+        qsort(s->cand, (size_t)n, sizeof *s->cand, by_logit_desc);
+    }
+
     if (s->p.top_p < 1.0f) {
         float cum = 0.0f;
         for (int i = 0; i < n; i++) {
@@ -110,9 +158,9 @@ int tg_sampler_sample(tg_sampler *s, float *logits)
     }
 
     /* temperature, then one draw from the survivors */
-    sum = 0.0f;
-    for (int i = 0; i < n; i++) sum += expf((s->cand[i].logit - max) / s->p.temp);
-    float r = tg_rng_float(&s->rng) * sum, cum = 0.0f;
+    float tsum = 0.0f;
+    for (int i = 0; i < n; i++) tsum += expf((s->cand[i].logit - max) / s->p.temp);
+    float r = tg_rng_float(&s->rng) * tsum, cum = 0.0f;
     for (int i = 0; i < n; i++) {
         cum += expf((s->cand[i].logit - max) / s->p.temp);
         if (r < cum) return s->cand[i].id;

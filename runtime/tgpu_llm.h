@@ -17,6 +17,7 @@ typedef struct tg_llm_options {
     const char *chat_template;  /* "chatml", "llama2", "alpaca"; NULL: detect from the file */
     const char *backend;        /* device backend: "cpu" (NULL), "sim", "rtl", "cuda" */
     bool cycle_mode;            /* sim: cycle-level timing instead of functional */
+    bool fast_dot;              /* cpu: 8-bit activations in quantized matvecs (faster, less exact) */
     const char *kernel_dir;     /* sim/rtl: compiled kernels (NULL: the build's default) */
 } tg_llm_options;
 

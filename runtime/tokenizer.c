@@ -279,7 +279,7 @@ static int spm_segment(const tg_tokenizer *t, const char *s, size_t n, tok_out *
 {
     if (n == 0) return 0;
     spm_sym *sym = malloc(n * sizeof *sym);
-    spm_pair *heap = malloc(2 * n * sizeof *heap);   /* <= n-1 initial pairs + 2 per merge */
+    spm_pair *heap = malloc(2 * n * sizeof *heap);   /* n-1 pairs, then each merge pops 1, pushes <= 2 */
     if (!sym || !heap) { free(sym); free(heap); return -1; }
     int ns = 0;
     for (size_t i = 0; i < n; ns++) {
@@ -326,8 +326,9 @@ static int spm_text(const tg_tokenizer *t, const char *s, size_t n, bool prefix,
 
 /* ---- byte-level BPE --------------------------------------------------------------------------- */
 
-/* Character classes for the pre-tokenizer. Exact for ASCII; beyond it, the ranges below name the
- * whitespace, digits and punctuation/symbol blocks, and everything else counts as a letter. */
+/* Character classes for the pre-tokenizer. Exact for ASCII; beyond it, tables of ranges name the
+ * whitespace, the digits, and the marks / punctuation / symbols of the common scripts, and every
+ * other code point counts as a letter: an approximation of Unicode's categories L, N and Z. */
 static int is_space(uint32_t c)
 {
     return c == ' ' || (c >= 9 && c <= 13) || c == 0x85 || c == 0xa0 || c == 0x1680 ||
@@ -335,29 +336,62 @@ static int is_space(uint32_t c)
            c == 0x205f || c == 0x3000;
 }
 
-static int is_number(uint32_t c)
+typedef struct cp_range { uint32_t lo, hi; } cp_range;
+
+static int in_ranges(uint32_t c, const cp_range *r, int n)
 {
-    return (c >= '0' && c <= '9') || c == 0xb2 || c == 0xb3 || c == 0xb9 || (c >= 0xbc && c <= 0xbe) ||
-           (c >= 0x660 && c <= 0x669) || (c >= 0x6f0 && c <= 0x6f9) || (c >= 0x966 && c <= 0x96f) ||
-           (c >= 0x2070 && c <= 0x2079) || (c >= 0x2080 && c <= 0x2089) ||
-           (c >= 0x2150 && c <= 0x2189) || (c >= 0x2460 && c <= 0x249b) || (c >= 0xff10 && c <= 0xff19);
+    int lo = 0, hi = n - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (c < r[mid].lo) hi = mid - 1;
+        else if (c > r[mid].hi) lo = mid + 1;
+        else return 1;
+    }
+    return 0;
 }
+
+/* \p{N}: decimal digits, superscripts, fractions, Roman numerals, circled numbers. */
+static const cp_range numbers[] = {
+    { 0x30, 0x39 }, { 0xb2, 0xb3 }, { 0xb9, 0xb9 }, { 0xbc, 0xbe }, { 0x660, 0x669 }, { 0x6f0, 0x6f9 },
+    { 0x966, 0x96f }, { 0x9e6, 0x9ef }, { 0x9f4, 0x9f9 }, { 0xe50, 0xe59 }, { 0x2070, 0x2070 },
+    { 0x2074, 0x2079 }, { 0x2080, 0x2089 }, { 0x2150, 0x2189 }, { 0x2460, 0x249b }, { 0x24ea, 0x24ff },
+    { 0x3007, 0x3007 }, { 0x3021, 0x3029 }, { 0xff10, 0xff19 },
+};
+
+/* Neither letter nor number nor space: marks (Mn/Mc), punctuation, symbols, private use. */
+static const cp_range non_letters[] = {
+    { 0x80, 0xa9 }, { 0xab, 0xb4 }, { 0xb6, 0xb9 }, { 0xbb, 0xbf }, { 0xd7, 0xd7 }, { 0xf7, 0xf7 },
+    { 0x2c2, 0x2c5 }, { 0x2d2, 0x2df }, { 0x2e5, 0x2eb }, { 0x2ed, 0x2ed }, { 0x2ef, 0x36f },
+    { 0x375, 0x375 }, { 0x37e, 0x37e }, { 0x384, 0x385 }, { 0x387, 0x387 }, { 0x3f6, 0x3f6 },
+    { 0x482, 0x489 }, { 0x55a, 0x55f }, { 0x589, 0x58a }, { 0x58d, 0x58f }, { 0x591, 0x5c7 },
+    { 0x5f3, 0x5f4 }, { 0x600, 0x61f }, { 0x64b, 0x65f }, { 0x66a, 0x66d }, { 0x670, 0x670 },
+    { 0x6d4, 0x6d4 }, { 0x6d6, 0x6ed }, { 0x900, 0x903 }, { 0x93a, 0x93c }, { 0x93e, 0x94f },
+    { 0x951, 0x957 }, { 0x962, 0x965 }, { 0x970, 0x970 }, { 0x981, 0x983 }, { 0x9bc, 0x9bc },
+    { 0x9be, 0x9cd }, { 0x9d7, 0x9d7 }, { 0x9e2, 0x9e3 }, { 0x9f2, 0x9f3 }, { 0x9fa, 0x9fe },
+    { 0xe31, 0xe31 }, { 0xe34, 0xe3f }, { 0xe47, 0xe4f }, { 0xe5a, 0xe5b }, { 0x1ab0, 0x1aff },
+    { 0x1dc0, 0x1dff }, { 0x1fbd, 0x1fbd }, { 0x1fbf, 0x1fc1 }, { 0x1fcd, 0x1fcf }, { 0x1fdd, 0x1fdf },
+    { 0x1fed, 0x1fef }, { 0x1ffd, 0x1ffe }, { 0x2000, 0x2070 }, { 0x2074, 0x207e }, { 0x2080, 0x208e },
+    { 0x20a0, 0x20ff }, { 0x2100, 0x2101 }, { 0x2103, 0x2106 }, { 0x2108, 0x2109 }, { 0x2114, 0x2114 },
+    { 0x2116, 0x2118 }, { 0x211e, 0x2123 }, { 0x2125, 0x2125 }, { 0x2127, 0x2127 }, { 0x2129, 0x2129 },
+    { 0x212e, 0x212e }, { 0x213a, 0x213b }, { 0x2140, 0x2144 }, { 0x214a, 0x214d }, { 0x214f, 0x214f },
+    { 0x218a, 0x2bff }, { 0x2ce5, 0x2cea }, { 0x2cef, 0x2cf1 }, { 0x2cf9, 0x2cff }, { 0x2de0, 0x2e7f },
+    { 0x2e80, 0x2fff }, { 0x3000, 0x3004 }, { 0x3008, 0x3020 }, { 0x302a, 0x3030 }, { 0x3036, 0x3037 },
+    { 0x303d, 0x303f }, { 0x3099, 0x309c }, { 0x30a0, 0x30a0 }, { 0x30fb, 0x30fb }, { 0x3190, 0x319f },
+    { 0x31c0, 0x31ef }, { 0x3200, 0x33ff }, { 0x4dc0, 0x4dff }, { 0xa490, 0xa4cf }, { 0xa700, 0xa716 },
+    { 0xa720, 0xa721 }, { 0xa789, 0xa78a }, { 0xd800, 0xf8ff }, { 0xfb1e, 0xfb1e }, { 0xfb29, 0xfb29 },
+    { 0xfbb2, 0xfbc2 }, { 0xfd3e, 0xfd4f }, { 0xfdfc, 0xfdff }, { 0xfe00, 0xfe6f }, { 0xfeff, 0xfeff },
+    { 0xff00, 0xff20 }, { 0xff3b, 0xff40 }, { 0xff5b, 0xff65 }, { 0xffe0, 0xffff },
+    { 0x1d100, 0x1d1ff }, { 0x1f000, 0x1faff }, { 0xe0000, 0x10ffff },
+};
+
+#define N_OF(a) ((int)(sizeof a / sizeof a[0]))
+
+static int is_number(uint32_t c) { return in_ranges(c, numbers, N_OF(numbers)); }
 
 static int is_letter(uint32_t c)
 {
     if (c < 0x80) return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-    if (is_space(c) || is_number(c)) return 0;
-    if (c < 0xc0) return c == 0xaa || c == 0xb5 || c == 0xba;
-    if (c == 0xd7 || c == 0xf7) return 0;
-    if (c >= 0x2c2 && c <= 0x36f) return 0;             /* modifier symbols, combining marks */
-    if (c >= 0x2000 && c <= 0x2bff) return 0;           /* punctuation, symbols, arrows, math */
-    if (c >= 0x3000 && c <= 0x303f) return 0;           /* CJK punctuation */
-    if ((c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff20) || (c >= 0xff3b && c <= 0xff40) ||
-        (c >= 0xff5b && c <= 0xff65))
-        return 0;
-    if (c >= 0xe000 && c <= 0xf8ff) return 0;           /* private use */
-    if (c >= 0x1f000 && c <= 0x1faff) return 0;         /* emoji, pictographs */
-    return 1;
+    return !is_space(c) && !is_number(c) && !in_ranges(c, non_letters, N_OF(non_letters));
 }
 
 typedef struct cps { uint32_t *cp; size_t *off; size_t n; } cps;  /* code points + byte offsets */
@@ -401,8 +435,9 @@ static size_t pre_gpt2(const cps *c, size_t i)
 }
 
 /* qwen2: (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|
- *        \s*[\r\n]+|\s+(?!\S)|\s+ */
-static size_t pre_qwen2(const cps *c, size_t i)
+ *        \s*[\r\n]+|\s+(?!\S)|\s+
+ * llama3 is the same with \p{N}{1,3} (max_digits 3) in place of \p{N}. */
+static size_t pre_qwen2(const cps *c, size_t i, int max_digits)
 {
     size_t k = contraction(c, i, 1);
     if (k) return k;
@@ -411,7 +446,11 @@ static size_t pre_qwen2(const cps *c, size_t i)
     if (x != '\r' && x != '\n' && !is_letter(x) && !is_number(x) && i + 1 < c->n && is_letter(c->cp[i + 1]))
         j++;
     if (is_letter(c->cp[j])) { while (j < c->n && is_letter(c->cp[j])) j++; return j - i; }
-    if (is_number(x)) return 1;
+    if (is_number(x)) {
+        size_t k = 1;
+        while ((int)k < max_digits && i + k < c->n && is_number(c->cp[i + k])) k++;
+        return k;
+    }
     j = i + (x == ' ' && i + 1 < c->n);
     uint32_t y = c->cp[j];
     if (!is_space(y) && !is_letter(y) && !is_number(y)) {
@@ -428,49 +467,59 @@ static size_t pre_qwen2(const cps *c, size_t i)
     return space_run(c, i);
 }
 
-/* Merges one pre-token (its bytes already mapped to code points, as UTF-8 in s) by rank. */
+/* Merges one pre-token (its bytes already mapped to code points, as UTF-8 in s) by rank: the
+ * same symbol list and pair heap as SPM, keyed by -rank so the lowest rank (then the leftmost pair)
+ * merges first; O(n log n) even for a very long pre-token. */
+static void bpe_try_pair(const tg_tokenizer *t, const char *s, spm_sym *sym, int l, int r, char *key,
+                         spm_pair *heap, int *nheap)
+{
+    if (l < 0 || r < 0) return;
+    memcpy(key, s + sym[l].start, sym[l].len);
+    key[sym[l].len] = ' ';
+    memcpy(key + sym[l].len + 1, s + sym[r].start, sym[r].len);
+    int rank = hash_get(&t->merges, t->merge, t->merge_len, key, sym[l].len + 1 + sym[r].len, -1);
+    if (rank >= 0) heap_push(heap, nheap, (spm_pair){ l, r, -(float)rank, sym[l].len + sym[r].len });
+}
+
 static int bpe_word(const tg_tokenizer *t, const char *s, size_t n, tok_out *o)
 {
-    size_t cap = n + 1;
-    size_t *start = malloc(cap * sizeof *start), *len = malloc(cap * sizeof *len);
+    spm_sym *sym = malloc((n + 1) * sizeof *sym);
+    spm_pair *heap = malloc(2 * (n + 1) * sizeof *heap);
     char *key = malloc(n + 2);
-    if (!start || !len || !key) { free(start); free(len); free(key); return -1; }
-    size_t ns = 0;
+    if (!sym || !heap || !key) { free(sym); free(heap); free(key); return -1; }
+    int ns = 0, nheap = 0;
     for (size_t i = 0; i < n; ns++) {
         int adv;
         utf8_decode(s + i, n - i, &adv);
-        start[ns] = i; len[ns] = (size_t)adv;
+        sym[ns] = (spm_sym){ ns - 1, -1, i, (size_t)adv };
+        if (ns > 0) sym[ns - 1].next = ns;
         i += (size_t)adv;
     }
-    for (;;) {                                          /* lowest rank first; words are short */
-        int best = -1;
-        size_t best_i = 0;
-        for (size_t i = 0; i + 1 < ns; i++) {
-            memcpy(key, s + start[i], len[i]);
-            key[len[i]] = ' ';
-            memcpy(key + len[i] + 1, s + start[i + 1], len[i + 1]);
-            int r = hash_get(&t->merges, t->merge, t->merge_len, key, len[i] + 1 + len[i + 1], -1);
-            if (r >= 0 && (best < 0 || r < best)) { best = r; best_i = i; }
-        }
-        if (best < 0) break;
-        len[best_i] += len[best_i + 1];
-        memmove(start + best_i + 1, start + best_i + 2, (ns - best_i - 2) * sizeof *start);
-        memmove(len + best_i + 1, len + best_i + 2, (ns - best_i - 2) * sizeof *len);
-        ns--;
+    for (int i = 0; i + 1 < ns; i++) bpe_try_pair(t, s, sym, i, i + 1, key, heap, &nheap);
+    while (nheap > 0) {
+        spm_pair p = heap_pop(heap, &nheap);
+        spm_sym *l = &sym[p.left], *r = &sym[p.right];
+        if (l->len == 0 || r->len == 0 || l->next != p.right || l->len + r->len != p.len) continue;
+        l->len += r->len;
+        r->len = 0;
+        l->next = r->next;
+        if (r->next >= 0) sym[r->next].prev = p.left;
+        bpe_try_pair(t, s, sym, l->prev, p.left, key, heap, &nheap);
+        bpe_try_pair(t, s, sym, p.left, l->next, key, heap, &nheap);
     }
-    for (size_t i = 0; i < ns; i++) {
-        int id = tg_tok_find(t, s + start[i], len[i]);
+    for (int i = 0; i >= 0 && ns > 0; i = sym[i].next) {
+        int id = tg_tok_find(t, s + sym[i].start, sym[i].len);
         if (id >= 0) { emit(o, id); continue; }
-        for (size_t k = 0; k < len[i];) {               /* unmerged characters one by one */
+        for (size_t k = 0; k < sym[i].len;) {           /* unmerged characters one by one */
             int adv;
-            utf8_decode(s + start[i] + k, len[i] - k, &adv);
-            id = tg_tok_find(t, s + start[i] + k, (size_t)adv);
+            utf8_decode(s + sym[i].start + k, sym[i].len - k, &adv);
+            id = tg_tok_find(t, s + sym[i].start + k, (size_t)adv);
             if (id >= 0) emit(o, id);
             else if (t->unk >= 0) emit(o, t->unk);
             k += (size_t)adv;
         }
     }
-    free(start); free(len); free(key);
+    free(sym); free(heap); free(key);
     return 0;
 }
 
@@ -493,7 +542,7 @@ static int to_cps(const char *s, size_t n, cps *c)
 
 static size_t pre_next(int pre, const cps *c, size_t i)
 {
-    size_t k = pre == TG_PRE_QWEN2 ? pre_qwen2(c, i) : pre_gpt2(c, i);
+    size_t k = pre == TG_PRE_QWEN2 ? pre_qwen2(c, i, 1) : pre == TG_PRE_LLAMA3 ? pre_qwen2(c, i, 3) : pre_gpt2(c, i);
     return k ? k : 1;
 }
 
@@ -598,29 +647,34 @@ int tg_tok_piece(const tg_tokenizer *t, int id, char *buf, size_t cap)
     return (int)m;
 }
 
+/* Emits one complete character held in s->pend: SPM's ▁ spelled by byte tokens becomes a space,
+ * and the first character of a decoded prompt loses its leading space. */
+static int stream_emit(tg_tok_stream *s, const tg_tokenizer *t, char *out)
+{
+    int n = s->n_pend;
+    s->n_pend = 0;
+    if (t->kind == TG_TOK_SPM && n == 3 && memcmp(s->pend, "\xe2\x96\x81", 3) == 0) {
+        s->pend[0] = ' ';
+        n = 1;
+    }
+    if (s->strip_leading_space) {
+        s->strip_leading_space = false;
+        if (n == 1 && s->pend[0] == ' ') return 0;
+    }
+    memcpy(out, s->pend, (size_t)n);
+    return n;
+}
+
 int tg_tok_stream_push(tg_tok_stream *s, const tg_tokenizer *t, int id, char *out, size_t cap)
 {
     char piece[256];
     int n = tg_tok_piece(t, id, piece, sizeof piece), m = 0;
     if (n <= 0 || cap < 8) { if (cap) out[0] = 0; return 0; }
-    int i = 0;
-    if (s->strip_leading_space) {
-        s->strip_leading_space = false;
-        if (piece[0] == ' ') i = 1;
-    }
-    for (; i < n && (size_t)m + 5 < cap; i++) {
+    for (int i = 0; i < n && (size_t)m + 5 < cap; i++) {
         unsigned char c = (unsigned char)piece[i];
-        if (s->n_pend > 0 && (c & 0xc0) != 0x80) {       /* sequence broken: release it as is */
-            memcpy(out + m, s->pend, (size_t)s->n_pend);
-            m += s->n_pend;
-            s->n_pend = 0;
-        }
+        if (s->n_pend > 0 && (c & 0xc0) != 0x80) m += stream_emit(s, t, out + m);  /* broken: as is */
         s->pend[s->n_pend++] = c;
-        if (s->n_pend >= utf8_len(s->pend[0])) {
-            memcpy(out + m, s->pend, (size_t)s->n_pend);
-            m += s->n_pend;
-            s->n_pend = 0;
-        }
+        if (s->n_pend >= utf8_len(s->pend[0])) m += stream_emit(s, t, out + m);
     }
     out[m] = 0;
     return m;

@@ -3,7 +3,7 @@
  *   SPM  (tokenizer.ggml.model "llama"): SentencePiece-style. Spaces become U+2581 "▁", a leading
  *        "▁" is added (add_space_prefix); adjacent pieces merge highest score first; characters
  *        left without a piece fall back to <0xNN> byte tokens.
- *   BPE  (tokenizer.ggml.model "gpt2"): byte-level BPE. Text is split by the GPT-2 (or qwen2)
+ *   BPE  (tokenizer.ggml.model "gpt2"): byte-level BPE. Text is split by the GPT-2 (qwen2, llama3)
  *        pre-tokenizer, bytes map to printable code points, pairs merge lowest rank first.
  * Special tokens (control / user-defined types) are matched in the text when asked to.
  * Decoding maps pieces back to bytes; tg_tok_stream holds back an incomplete UTF-8 sequence so
@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 enum tg_tok_kind { TG_TOK_SPM, TG_TOK_BPE };
-enum tg_tok_pre { TG_PRE_GPT2, TG_PRE_QWEN2 };
+enum tg_tok_pre { TG_PRE_GPT2, TG_PRE_QWEN2, TG_PRE_LLAMA3 };
 /* tokenizer.ggml.token_type values */
 enum tg_tok_type { TG_TT_NORMAL = 1, TG_TT_UNKNOWN = 2, TG_TT_CONTROL = 3, TG_TT_USER = 4,
                    TG_TT_UNUSED = 5, TG_TT_BYTE = 6 };

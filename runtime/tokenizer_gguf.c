@@ -26,7 +26,16 @@ int tg_tok_load_gguf(tg_tokenizer *t, const tg_gguf *g, char *err, size_t errlen
         if (!scores) { snprintf(err, errlen, "%s: SPM tokenizer without tokenizer.ggml.scores", g->path); return -1; }
     } else if (tg_str_eq(model, "gpt2")) {
         d.kind = TG_TOK_BPE;
-        d.pre = tg_str_eq(pre, "qwen2") ? TG_PRE_QWEN2 : TG_PRE_GPT2;
+        /* the pre-tokenizer decides where merges may happen: an unknown one is refused rather
+         * than silently replaced by GPT-2's split */
+        if (tg_str_eq(pre, "qwen2")) d.pre = TG_PRE_QWEN2;
+        else if (tg_str_eq(pre, "llama-bpe") || tg_str_eq(pre, "llama3")) d.pre = TG_PRE_LLAMA3;
+        else if (pre.len == 0 || tg_str_eq(pre, "gpt2") || tg_str_eq(pre, "default")) d.pre = TG_PRE_GPT2;
+        else {
+            snprintf(err, errlen, "%s: tokenizer.ggml.pre '%.*s' not supported (gpt2, default, qwen2, llama-bpe)", g->path,
+                     (int)(pre.len > 64 ? 64 : pre.len), pre.data);
+            return -1;
+        }
         if (!merges) { snprintf(err, errlen, "%s: BPE tokenizer without tokenizer.ggml.merges", g->path); return -1; }
     } else {
         snprintf(err, errlen, "%s: tokenizer.ggml.model '%.*s' not supported (llama or gpt2)", g->path,

@@ -78,7 +78,9 @@ static void print_array(const tg_gguf_kv *kv, int depth)
             print_str(s.data, s.len);
         } else if (et == TG_GGUF_ARRAY) {
             tg_gguf_kv sub;
+            printf("{");
             if (!tg_gguf_arr_sub(kv, i, &sub)) print_array(&sub, depth + 1);
+            printf("}");
         } else {
             print_scalar(et, (const uint8_t *)kv->v.arr.data + i * tg_gguf_vtype_size(et));
         }
@@ -359,11 +361,13 @@ static int pack_kv(manifest *m, tg_gguf_writer *w, char *rest)
     char *key = next_tok(&rest), *type = next_tok(&rest);
     if (!key || !type) return mfail(m, "expected: kv <key> <type> <value>");
     if (!strcmp(type, "str")) {   /* the value is the rest of the line, '#' included */
+        if (tg_gguf_writer_has(w, key)) return mfail(m, "kv '%s' is set twice", key);
         while (*rest == ' ' || *rest == '\t') rest++;
         tg_gguf_set_str(w, key, rest);
         return 0;
     }
     char *tok = next_tok(&rest), *extra = next_tok(&rest);
+    if (tg_gguf_writer_has(w, key)) return mfail(m, "kv '%s' is set twice", key);
     if (!tok) return mfail(m, "kv '%s': missing value", key);
     if (extra && extra[0] != '#') return mfail(m, "kv '%s': unexpected '%s' after the value", key, extra);
     if (!strcmp(type, "u32")) {
@@ -479,6 +483,7 @@ static int gguf_pack(const char *path, const char *out)
         if (!strncmp(s, "kv", 2) && (s[2] == ' ' || s[2] == '\t')) rc = pack_kv(&m, w, s + 3);
         else if (!strncmp(s, "tensor", 6) && (s[6] == ' ' || s[6] == '\t')) rc = pack_tensor(&m, w, s + 7);
         else rc = mfail(&m, "expected 'kv' or 'tensor', got '%.40s'", s);
+        if (!rc && tg_gguf_writer_error(w)) rc = mfail(&m, "%s", tg_gguf_writer_error(w));
     }
     fclose(f);
     if (rc) {

@@ -6,7 +6,10 @@
 #include <string.h>
 
 #include "runtime/gguf.h"
+#include "runtime/device.h"
 #include "runtime/tgpu_llm.h"
+
+#define TG_DEV_MAX_KERNELS_REPORT 64
 #include "runtime/tokenizer.h"
 #include "tools/commands.h"
 
@@ -27,6 +30,9 @@ static void usage(FILE *out)
         "  --backend B          where the kernels run: cpu (default), sim\n"
         "  --mode M             sim backend: func (default) or cycle\n"
         "  --kernels DIR        sim backend: compiled kernel images (default build/kernels)\n"
+        "  --report             after generating, print where device time went, per kernel\n"
+        "  --fast               cpu backend: quantize activations to 8 bits for integer dot products\n"
+        "                       (as llama.cpp does; default: f32 activations, like the GPU kernels)\n"
         "  --chat               format the prompt as one user turn of the chat template\n"
         "  --chat-template NAME chatml, llama2, alpaca or none (default: detected from the model)\n"
         "  --system TEXT        system message in chat mode\n"
@@ -157,12 +163,33 @@ out:
     return rc;
 }
 
+/* Where the device time went: per kernel launches, share of wall time, and on the simulator the
+ * cycles and thread-instructions. */
+static void print_report(tg_llm *llm, int n_forward)
+{
+    tg_dev *d = tg_llm_device(llm);
+    tg_dev_kernel_stats ks[TG_DEV_MAX_KERNELS_REPORT];
+    int n = tg_dev_kernel_stats_get(d, ks, TG_DEV_MAX_KERNELS_REPORT);
+    double total_s = 0;
+    uint64_t cycles = 0, instrs = 0;
+    for (int i = 0; i < n; i++) { total_s += ks[i].seconds; cycles += ks[i].cycles; instrs += ks[i].thread_instrs; }
+    printf("\n== device report (%s backend, %d forward passes) ==\n", tg_dev_backend_of(d), n_forward);
+    printf("%-18s %9s %8s %14s %16s\n", "kernel", "launches", "time %", "cycles", "thread-instrs");
+    for (int i = 0; i < n; i++)
+        printf("%-18s %9llu %7.1f%% %14llu %16llu\n", ks[i].name, (unsigned long long)ks[i].launches,
+               total_s > 0 ? 100.0 * ks[i].seconds / total_s : 0.0, (unsigned long long)ks[i].cycles,
+               (unsigned long long)ks[i].thread_instrs);
+    if (n_forward > 0 && instrs > 0)
+        printf("per token: %.0f thread-instructions%s%.0f cycles\n", (double)instrs / n_forward,
+               cycles ? ", " : "", cycles ? (double)cycles / n_forward : 0.0);
+}
+
 int tg_cmd_llm(int argc, char **argv)
 {
     const char *model = NULL, *prompt = NULL, *prompt_file = NULL, *tokens = NULL, *logits_path = NULL;
     tg_llm_options opt = { .n_threads = 1 };
     tg_llm_params p = tg_llm_default_params();
-    bool tokenize = false, verbose = false;
+    bool tokenize = false, verbose = false, report = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         long v;
@@ -171,6 +198,8 @@ int tg_cmd_llm(int argc, char **argv)
         if (!strcmp(a, "--kv-f16")) { opt.kv_f16 = true; continue; }
         if (!strcmp(a, "--tokenize")) { tokenize = true; continue; }
         if (!strcmp(a, "-v")) { verbose = true; continue; }
+        if (!strcmp(a, "--report")) { report = true; continue; }
+        if (!strcmp(a, "--fast")) { opt.fast_dot = true; continue; }
         if (i + 1 >= argc) { fprintf(stderr, "tgpu llm: unknown option or missing value: %s (see --help)\n", a); return 2; }
         const char *val = argv[++i];
         if (!strcmp(a, "-m")) model = val;
@@ -237,6 +266,7 @@ int tg_cmd_llm(int argc, char **argv)
                     "generated %d tokens, decode %.2f tok/s | peak RSS %.1f MiB\n",
                     m.load_s, m.n_prompt, m.prefill_s, m.prefill_tok_s, m.ttft_s, m.n_generated,
                     m.decode_tok_s, (double)m.peak_rss_kb / 1024.0);
+            if (report) print_report(llm, m.n_prompt + (m.n_generated > 0 ? m.n_generated - 1 : 0));
         }
     }
     tg_llm_free(llm);

@@ -1,7 +1,7 @@
 /* fuzz_gguf.c: libFuzzer target for the GGUF reader. Parses the input with tg_gguf_parse and, when it
  * is accepted, touches everything the API hands out: every kv value, every array element (strings
  * through tg_gguf_arr_str, nested arrays through tg_gguf_arr_sub), every tensor's first and last data
- * byte, and a dequantize + dot of each supported tensor's first row. Any over-read shows up under
+ * byte, and a dequantize, tg_dot and tg_matvec (integer path) of each supported tensor's first row. Any over-read shows up under
  * ASan; the replayer (tests/fuzz_main.c) runs it over tests/corpus/gguf/ in make test. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -59,8 +59,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const tg_type_traits *tt = tg_type_get(t->type);
         if (tt && tt->supported && t->ne[0] && t->ne[0] <= 4096 && t->nbytes) {
             tg_dequantize(t->type, t->data, row, t->ne[0]);
-            float d = tg_dot(t->type, t->data, x, t->ne[0]);
-            sink += (uint64_t)(row[0] != row[0]) + (uint64_t)(d != d);
+            float d = tg_dot(t->type, t->data, x, t->ne[0]), m = 0;
+            if (tg_matvec(t->type, t->data, 1, x, &m, t->ne[0])) abort();   /* supported: must run */
+            sink += (uint64_t)(row[0] != row[0]) + (uint64_t)(d != d) + (uint64_t)(m != m);
         }
     }
     tg_gguf_close(&g);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "runtime/quant.h"
+#include "runtime/quant_blocks.h"
 
 static int failures;
 #define CHECK(cond, ...) do { if (!(cond)) { failures++; printf("FAIL %s:%d: ", __FILE__, __LINE__); \
@@ -121,11 +122,60 @@ static void test_roundtrip_and_dot(void)
     free(x); free(y); free(a); free(q);
 }
 
+/* The integer path: tg_dot_q8 against the exact dot of dequantized weights and dequantized 8-bit
+ * activations, for the portable and (where the CPU has it) AVX2 builds, which must agree bit for bit;
+ * tg_matvec against per-row tg_dot_q8; and the f32 path's agreement with tg_dot within 8-bit
+ * activation rounding. */
+static void test_dot_q8(void)
+{
+    enum { N = 1024, ROWS = 3 };
+    static float x[N], w[ROWS * N], wd[N], xd[N];
+    static uint8_t q[ROWS * N * 4], xq[N * 4];
+    for (int i = 0; i < N; i++) x[i] = gauss();
+    for (int i = 0; i < ROWS * N; i++) w[i] = gauss() * 0.05f;
+    int have_avx2 = tg_dot_set_isa(1) == 0;
+    printf("integer dot kernels: %s available\n", have_avx2 ? "portable and avx2" : "portable only");
+    for (size_t b = 0; b < sizeof bounds / sizeof bounds[0]; b++) {
+        uint32_t t = bounds[b].type, vt = tg_vec_dot_type(t);
+        const char *name = tg_type_get(t)->name;
+        size_t row = tg_type_row_bytes(t, N);
+        for (int r = 0; r < ROWS; r++) tg_quantize(t, w + r * N, q + r * row, N);
+        tg_quantize(vt, x, xq, N);
+        tg_dequantize(vt, xq, xd, N);
+        float y[ROWS];
+        for (int isa = 0; isa <= have_avx2; isa++) {
+            tg_dot_set_isa(isa);
+            CHECK(tg_matvec(t, q, ROWS, x, y, N) == 0, "%s matvec", name);
+            for (int r = 0; r < ROWS; r++) {
+                tg_dequantize(t, q + r * row, wd, N);
+                double ref = 0, mag = 0;
+                for (int i = 0; i < N; i++) { ref += (double)wd[i] * xd[i]; mag += fabs((double)wd[i] * xd[i]); }
+                float got = tg_dot_q8(t, q + r * row, xq, N);
+                CHECK(fabs(got - ref) <= 2e-6 * mag, "%s %s dot_q8 row %d: %.9g vs %.9g", name,
+                      tg_dot_isa(), r, got, ref);
+                CHECK(got == y[r], "%s %s matvec row %d differs from dot_q8", name, tg_dot_isa(), r);
+                float exact = tg_dot(t, q + r * row, x, N);
+                CHECK(fabs(got - exact) <= 0.02 * mag + 1e-6, "%s: 8-bit activations moved the dot too far", name);
+            }
+        }
+        if (have_avx2) {   /* both builds: same integer sums, same float steps, same bits */
+            tg_dot_set_isa(0);
+            float p = tg_dot_q8(t, q, xq, N);
+            tg_dot_set_isa(1);
+            float a = tg_dot_q8(t, q, xq, N);
+            CHECK(!memcmp(&p, &a, sizeof p), "%s: portable %.9g != avx2 %.9g", name, p, a);
+        }
+        tg_dot_set_isa(-1);
+    }
+    CHECK(tg_matvec(TG_TYPE_Q2_K, q, 1, x, wd, N) == -1 && tg_matvec(TG_TYPE_Q4_K, q, 1, x, wd, 100) == -1,
+          "matvec refuses unsupported types and ragged rows");
+}
+
 /* Constant, zero and one-hot blocks: codes that follow directly from ggml's algorithms. */
 static void test_exact_codes(void)
 {
     float x[256] = { 0 }, y[256];
-    uint8_t q[300];
+    uint8_t q[256 * 4];   /* the largest row: 256 f32 */
     /* All zeros quantize to zeros and dequantize to exactly 0 for every type. */
     for (size_t b = 0; b < sizeof bounds / sizeof bounds[0]; b++) {
         uint32_t t = bounds[b].type;
@@ -161,12 +211,31 @@ static void test_exact_codes(void)
     }
 }
 
+/* tg_k4_unpack (all at once) agrees with tg_k4_scale_min (one at a time) on random scale bytes. */
+static void test_k4_unpack(void)
+{
+    int bad = 0;
+    for (int t = 0; t < 2000; t++) {
+        uint8_t q[12], sc[8], m[8];
+        for (int i = 0; i < 12; i++) q[i] = (uint8_t)next_u32();
+        tg_k4_unpack(q, sc, m);
+        for (int j = 0; j < 8; j++) {
+            uint8_t s1, m1;
+            tg_k4_scale_min(j, q, &s1, &m1);
+            bad += s1 != sc[j] || m1 != m[j];
+        }
+    }
+    CHECK(bad == 0, "%d scale/min mismatches", bad);
+}
+
 int main(void)
 {
     test_traits();
     test_half();
     test_roundtrip_and_dot();
     test_exact_codes();
+    test_dot_q8();
+    test_k4_unpack();
     if (failures) { printf("%d failures\n", failures); return 1; }
     printf("test_quant: all passed\n");
     return 0;

@@ -2,6 +2,7 @@
  * fixes the token sequence. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "runtime/sampler.h"
@@ -114,6 +115,76 @@ static void test_repeat_penalty(void)
     tg_sampler_free(&s);
 }
 
+/* The sampler's definition, written plainly: sort the whole vocabulary, keep the top k, then the
+ * nucleus and min-p (probabilities at temperature 1, renormalized after top-k), then draw at the
+ * temperature. The real sampler pre-filters and selects instead of sorting everything; it must pick
+ * the same token for the same RNG state. */
+static int cmp_desc(const void *a, const void *b)
+{
+    const tg_candidate *x = a, *y = b;
+    if (x->logit != y->logit) return x->logit < y->logit ? 1 : -1;
+    return x->id - y->id;
+}
+
+static int naive_sample(const tg_sampler_params *p, const float *logits, int V, uint64_t *rng)
+{
+    static tg_candidate c[1024];
+    float max = -INFINITY, sum = 0.0f;
+    for (int i = 0; i < V; i++) { c[i] = (tg_candidate){ logits[i], i }; if (logits[i] > max) max = logits[i]; }
+    qsort(c, (size_t)V, sizeof *c, cmp_desc);
+    int n = V;
+    if (p->top_k > 0 && p->top_k < n) {
+        n = p->top_k;
+        for (int i = 0; i < n; i++) sum += expf(c[i].logit - max);
+    } else {
+        for (int i = 0; i < V; i++) sum += expf(logits[i] - max);   /* index order, as the sampler */
+    }
+    if (p->top_p < 1.0f) {
+        float cum = 0.0f;
+        for (int i = 0; i < n; i++) { cum += expf(c[i].logit - max) / sum; if (cum >= p->top_p) { n = i + 1; break; } }
+    }
+    if (p->min_p > 0.0f) {
+        int keep = 1;
+        while (keep < n && c[keep].logit - max >= logf(p->min_p)) keep++;
+        n = keep;
+    }
+    float tsum = 0.0f, cum = 0.0f;
+    for (int i = 0; i < n; i++) tsum += expf((c[i].logit - max) / p->temp);
+    float r = tg_rng_float(rng) * tsum;
+    for (int i = 0; i < n; i++) { cum += expf((c[i].logit - max) / p->temp); if (r < cum) return c[i].id; }
+    return c[n - 1].id;
+}
+
+static void test_against_naive(void)
+{
+    enum { NV = 1024 };
+    static float logits[NV], copy[NV];
+    uint64_t gen = tg_rng_seed(99);
+    const int ks[] = { 0, 1, 5, 40, 2000 };
+    const float ps[] = { 1.0f, 0.95f, 0.5f, 0.05f }, mps[] = { 0.0f, 0.05f, 0.3f }, temps[] = { 0.5f, 1.0f, 1.7f };
+    int mismatches = 0, draws = 0;
+    for (int trial = 0; trial < 6; trial++) {
+        float spread = trial < 2 ? 2.0f : trial < 4 ? 8.0f : 25.0f;
+        for (int i = 0; i < NV; i++) logits[i] = (tg_rng_float(&gen) - 0.5f) * spread;
+        if (trial % 2) logits[17] = logits[1000] = logits[5];               /* ties */
+        for (size_t a = 0; a < 5; a++) for (size_t b = 0; b < 4; b++) for (size_t m = 0; m < 3; m++) for (size_t t = 0; t < 3; t++) {
+            tg_sampler_params p = { temps[t], ks[a], ps[b], mps[m], 1.0f, 0, (uint64_t)(trial * 1000 + a * 100 + b * 10 + m) };
+            tg_sampler s;
+            tg_sampler_init(&s, &p, NV);
+            uint64_t rng = tg_rng_seed(p.seed);
+            for (int d = 0; d < 2; d++) {
+                memcpy(copy, logits, sizeof copy);
+                int x = tg_sampler_sample(&s, copy), y = naive_sample(&p, logits, NV, &rng);
+                draws++;
+                if (x != y && mismatches++ < 5)
+                    fprintf(stderr, "k=%d p=%g min_p=%g T=%g: sampler %d, definition %d\n", p.top_k, p.top_p, p.min_p, p.temp, x, y);
+            }
+            tg_sampler_free(&s);
+        }
+    }
+    if (mismatches) { fprintf(stderr, "%d of %d draws differ from the definition\n", mismatches, draws); failures++; }
+}
+
 static void test_rng(void)
 {
     uint64_t st = tg_rng_seed(0);
@@ -132,6 +203,7 @@ int main(void)
     test_temperature_statistics();
     test_seed_determinism();
     test_repeat_penalty();
+    test_against_naive();
     test_rng();
     if (failures) { fprintf(stderr, "test_sampler: %d failed\n", failures); return 1; }
     printf("test_sampler: ok\n");

@@ -163,6 +163,7 @@ static void test_pretokenizers(void)
     expect_split(TG_PRE_QWEN2, "I'LL go...\n\n  ok", "I|'LL| go|...\n\n| | ok");
     expect_split(TG_PRE_QWEN2, "x \n  y", "x| \n| | y");
     expect_split(TG_PRE_QWEN2, "(hi)", "(hi|)");
+    expect_split(TG_PRE_LLAMA3, "abc 12345 x1", "abc| |123|45| x|1");
 }
 
 int main(void)
