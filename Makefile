@@ -50,14 +50,31 @@ TGPU       := $(BUILD)/tgpu
 
 CU_SRCS    := $(sort $(wildcard kernels/*.cu))
 CU_FATBINS := $(CU_SRCS:kernels/%.cu=$(BUILD)/kernels/%.fatbin)
+CU_TGBINS  := $(CU_SRCS:kernels/%.cu=$(BUILD)/kernels/%.tgbin)
 
-.PHONY: all test check bench fuzz clean
-all: $(TGPU) $(TEST_BINS) $(FUZZ_BINS) $(if $(filter 1,$(CUDA)),$(CU_FATBINS))
+.PHONY: all test check bench fuzz clean ptx-corpus goldens
+all: $(TGPU) $(TEST_BINS) $(FUZZ_BINS) $(CU_TGBINS) $(if $(filter 1,$(CUDA)),$(CU_FATBINS))
 
 # The same CUDA C for a real GPU: one fatbin per file (SASS for sm_80 and sm_90, plus PTX).
 $(BUILD)/kernels/%.fatbin: kernels/%.cu
 	@mkdir -p $(dir $@)
 	$(NVCC) -O3 -fatbin -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=[sm_90,compute_90] $< -o $@
+
+# The same CUDA C for tgpu: nvcc -ptx (cached in $(BUILD)/ptx/; where nvcc is absent, the copy
+# committed in tests/corpus/ptx/ stands in, and tests/sh/ptx_corpus_fresh.sh keeps it current),
+# then the PTX front-end into the TG32 images the sim and rtl backends load.
+$(BUILD)/ptx/%.ptx: kernels/%.cu
+	@mkdir -p $(dir $@)
+	@if [ -x "$(NVCC)" ]; then echo "$(NVCC) -ptx -arch=sm_80 -O3 $< -o $@"; $(NVCC) -ptx -arch=sm_80 -O3 $< -o $@; \
+	 else echo "nvcc not found: using tests/corpus/ptx/$*.ptx"; cp tests/corpus/ptx/$*.ptx $@; fi
+
+$(BUILD)/kernels/%.tgbin: $(BUILD)/ptx/%.ptx $(TGPU)
+	@mkdir -p $(dir $@)
+	$(TGPU) ptx $< -o $@
+
+# Refreshes the committed PTX of every kernel (needs nvcc).
+ptx-corpus:
+	for f in $(CU_SRCS); do n=$$(basename $$f .cu); $(NVCC) -ptx -arch=sm_80 -O3 $$f -o tests/corpus/ptx/$$n.ptx || exit 1; done
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
