@@ -72,6 +72,14 @@ $(BUILD)/kernels/%.tgbin: $(BUILD)/ptx/%.ptx $(TGPU)
 	@mkdir -p $(dir $@)
 	$(TGPU) ptx $< -o $@
 
+# Hardware goldens (needs nvcc and an NVIDIA GPU): runs every kernel with fixed inputs and writes
+# tests/goldens/<case>/ + EXPECTED + PROVENANCE, which test_ptx_goldens replays on the simulator.
+goldens:
+	@mkdir -p $(BUILD)
+	$(NVCC) -O3 -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=[sm_90,compute_90] tests/goldens/record.cu -o $(BUILD)/goldens_record
+	$(BUILD)/goldens_record tests/goldens
+	@du -sh tests/goldens
+
 # Refreshes the committed PTX of every kernel (needs nvcc).
 ptx-corpus:
 	for f in $(CU_SRCS); do n=$$(basename $$f .cu); $(NVCC) -ptx -arch=sm_80 -O3 $$f -o tests/corpus/ptx/$$n.ptx || exit 1; done
