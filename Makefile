@@ -52,7 +52,7 @@ CU_SRCS    := $(sort $(wildcard kernels/*.cu))
 CU_FATBINS := $(CU_SRCS:kernels/%.cu=$(BUILD)/kernels/%.fatbin)
 CU_TGBINS  := $(CU_SRCS:kernels/%.cu=$(BUILD)/kernels/%.tgbin)
 
-.PHONY: all test check bench fuzz clean ptx-corpus goldens
+.PHONY: all test check bench fuzz clean demo ptx-corpus goldens
 all: $(TGPU) $(TEST_BINS) $(FUZZ_BINS) $(CU_TGBINS) $(if $(filter 1,$(CUDA)),$(CU_FATBINS))
 
 # The same CUDA C for a real GPU: one fatbin per file (SASS for sm_80 and sm_90, plus PTX).
@@ -115,6 +115,16 @@ $(BUILD)/obj/tests/fuzz_main.o: tests/fuzz_main.c
 
 test: all
 	BUILD=$(BUILD) TGPU=$(CURDIR)/$(TGPU) PYTHON=$(PYTHON) tests/run.sh
+
+# The main job: the bundled model generates text on the simulated GPU (cycle-level), then the
+# report, then the agreement check against the cpu reference.
+DEMO_MODEL  ?= tests/models/tiny.gguf
+DEMO_PROMPT ?= In the beginning God
+DEMO_TOKENS ?= 16
+demo: all
+	$(TGPU) llm -m $(DEMO_MODEL) -p "$(DEMO_PROMPT)" -n $(DEMO_TOKENS) --temp 0 --backend sim --mode cycle \
+	    --kernels $(BUILD)/kernels --report
+	$(TGPU) diff -m $(DEMO_MODEL) -p "$(DEMO_PROMPT)" -n 4 --backends cpu,sim --kernels $(BUILD)/kernels
 
 # The full gate (README's test command): gcc and clang builds with -Werror, all tests, and all tests
 # again under ASan + UBSan.
