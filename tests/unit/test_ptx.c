@@ -109,6 +109,10 @@ static void test_rules(void)
               "bfi.b32 %r5, %r1, %r2, 4, 8;\nret;\n}\n",
               (const char *[]){ "shfl.bfly r", "|p", "ballot r", "vote.any p", ", !p", "atomg.fadd r",
                                 "atoms.umax rz, [r", "atomg.cas r", "bar 0", "bar 1, r", "mov r", "2052", "bfi r", NULL });
+    /* __syncwarp emits nothing (min-pc issue already orders the warp); copysign is bit logic */
+    expect_ok(HDR ".visible .entry k()\n{\n.reg .f32 %f<4>;\n.reg .b32 %r<2>;\nmov.u32 %r1, -1;\nbar.warp.sync %r1;\n"
+              "bar.warp.sync -1;\ncopysign.f32 %f1, %f2, %f3;\nret;\n}\n",
+              (const char *[]){ "and r", "2147483647", "-2147483648", "or r", NULL });
     /* vector loads use consecutive registers; shared arrays get offsets; dynamic shared follows them */
     expect_ok(HDR ".extern .shared .align 16 .b8 dyn[];\n.visible .entry k(\n.param .u64 k_param_0\n)\n{\n"
               ".reg .f32 %f<5>;\n.reg .b32 %r<4>;\n.reg .b64 %rd<3>;\n.shared .align 4 .b8 tile[20];\n"
@@ -135,6 +139,7 @@ static void test_errors(void)
     ERR("bra NOWHERE;", "unknown label 'NOWHERE'");
     ERR("cvta.shared.u64 %rd2, %rd1;", "generic pointers to shared");
     ERR("membar.gl;", "unsupported PTX instruction 'membar.gl'");
+    ERR("bar.arrive 1, 64;", "modifier '.arrive'");
     ERR("ld.const.f32 %f1, [%rd1];", ".const memory");
     ERR("atom.global.add.u64 %rd2, [%rd1], 1;", "64-bit atomics");
     ERR("mov.u64 %rd2, k_param_0;", "address of kernel parameter");

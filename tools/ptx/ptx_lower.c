@@ -1119,6 +1119,16 @@ static int lower_vote(lower *X)
 
 static int lower_bar(lower *X)
 {
+    if (has(X, "warp")) {
+        /* bar.warp.sync (__syncwarp): TG32 issues the smallest pc among a warp's runnable lanes, so no
+         * lane runs past this point while another lane of the warp is still before it: the
+         * convergence and the ordering __syncwarp promises already hold. Nothing to emit. */
+        has(X, "sync");
+        if (check_mods(X)) return -1;
+        if (X->in->nops != 1 || (X->in->ops[0].kind != PO_IMM && X->in->ops[0].kind != PO_REG))
+            return fail(X, "bar.warp.sync takes one membermask operand");
+        return 0;
+    }
     /* bar.sync / barrier.sync (.aligned) / plain bar and barrier; bar.arrive, bar.red stay
      * unconsumed and are rejected */
     has(X, "sync");
@@ -1188,6 +1198,17 @@ static int lower_inst(lower *X)
         return 0;
     }
     if (!strcmp(op, "bar") || !strcmp(op, "barrier")) return lower_bar(X);
+    if (!strcmp(op, "copysign")) {   /* d = |b| with the sign of a: bit operations, exact */
+        ptype t;
+        if (!type_at(X, 0, &t) || t.k != 'f' || t.bits != 32) return unsupported(X, "only f32");
+        if (check_mods(X) || need_ops(X, 3)) return -1;
+        int ra, rb, d, t1 = new_vreg(X), t2 = new_vreg(X);
+        if (src(X, &in->ops[1], &ra) || src(X, &in->ops[2], &rb) || dst(X, &in->ops[0], &d)) return -1;
+        tg_mi *m = emit(X, TG_OP_AND, 0); m->d = t1; m->a = rb; m->bimm = true; m->imm = 0x7fffffff;
+        m = emit(X, TG_OP_AND, 0); m->d = t2; m->a = ra; m->bimm = true; m->imm = 0x80000000u;
+        m = emitg(X, TG_OP_OR, 0); m->d = d; m->a = t1; m->b = t2;
+        return 0;
+    }
     if (!strcmp(op, "shfl")) return lower_shfl(X);
     if (!strcmp(op, "vote")) return lower_vote(X);
     if (!strcmp(op, "atom")) return lower_atom(X, false);
