@@ -161,6 +161,18 @@ int *mi_slot(tg_mi *m, int slot);
 /* Assigns physical registers; returns -1 with err when the kernel cannot fit. */
 int tg_regalloc(tg_mi_func *f, unsigned max_regs, const char *file, ptx_err *e);
 
+/* What the front-end decided for each kernel, for tg_ptx_compile to check against the assembler's
+ * module (the code addresses shared and local memory by the offsets computed here). */
+typedef struct ptx_layout {
+    char kernel[PTX_NAME + 8];   /* as emitted (sanitized) */
+    uint32_t shared_bytes, local_bytes, nregs;
+} ptx_layout;
+
+struct tg_ptx_options;
+/* tg_ptx_to_asm plus the per-kernel layout (malloc'd, may be NULL). */
+int ptx_translate(const char *src, size_t len, const char *filename, const struct tg_ptx_options *o,
+                  char **out, ptx_layout **layout, int *nlayout, char *err, size_t errlen);
+
 /* Lowers one kernel. Fills f; returns 0 or -1 with err set. */
 int ptx_lower_kernel(const ptx_module *m, ptx_kernel *k, tg_mi_func *f, ptx_err *e);
 
