@@ -109,10 +109,10 @@ void ptx_module_free(ptx_module *m);
 #define MI_IS_PHYS(x) ((x) <= -1000)
 #define MI_PHYS_NUM(x) (-1000 - (x))
 
-/* Scratch registers of the wide (b64/b128) access block: consecutive physical registers that regalloc
- * places above the allocated ones. */
+/* Scratch registers of the wide (b64/b128) accesses: two blocks of 4 consecutive physical registers
+ * that regalloc places above the allocated ones; successive accesses alternate between them. */
 #define MI_SV(i) (-10 - (i))
-#define MI_IS_SV(x) ((x) <= -10 && (x) > -14)
+#define MI_IS_SV(x) ((x) <= -10 && (x) > -18)
 #define MI_SV_NUM(x) (-10 - (x))
 
 #define MI_LABEL 0x100              /* pseudo-op: label definition (imm = label id) */
@@ -143,6 +143,7 @@ typedef struct tg_mi_func {
     uint32_t shared_bytes;  /* static shared memory, padded for dynamic shared when the kernel has it */
     unsigned nregs;         /* set by regalloc */
     unsigned nspills;       /* registers + predicates that went to local memory */
+    unsigned nwide;         /* wide accesses lowered so far (picks the scratch block) */
 } tg_mi_func;
 
 tg_mi *mi_push(tg_mi_func *f, int line);

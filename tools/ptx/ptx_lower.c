@@ -966,15 +966,15 @@ static int lower_ldst(lower *X, bool is_ld)
     }
     if (ebytes == 4 && nvec > 1 && sp != SP_PARAM) {
         /* one wide access through consecutive scratch registers (MI scratch block) */
-        int w = nvec == 2 ? TG_W_B64 : TG_W_B128;
+        int w = nvec == 2 ? TG_W_B64 : TG_W_B128, sv = 4 * (int)(X->f->nwide++ % 2);
         if (!is_ld)
-            for (int i = 0; i < nvec; i++) { tg_mi *m = emit(X, TG_OP_MOV, 0); m->d = MI_SV(i); m->b = regs[i]; }
+            for (int i = 0; i < nvec; i++) { tg_mi *m = emit(X, TG_OP_MOV, 0); m->d = MI_SV(sv + i); m->b = regs[i]; }
         tg_mi *m = emitg(X, op, w);
-        m->d = MI_SV(0); m->nwide = nvec; m->a = base; m->bimm = true; m->imm = off; m->sym = sym;
+        m->d = MI_SV(sv); m->nwide = nvec; m->a = base; m->bimm = true; m->imm = off; m->sym = sym;
         if (is_ld)
             for (int i = 0; i < nvec; i++) {
                 if (regs[i] == MI_ZERO) continue;
-                m = emitg(X, TG_OP_MOV, 0); m->d = regs[i]; m->b = MI_SV(i);
+                m = emitg(X, TG_OP_MOV, 0); m->d = regs[i]; m->b = MI_SV(sv + i);
             }
         return 0;
     }

@@ -301,19 +301,64 @@ static void alloc_preds(tg_mi_func *f)
     free(gpr);
 }
 
+/* A wide load lands in the scratch block and is copied out element by element. When a copy's target
+ * has no other def and all its uses come before the block is written again (same basic block), the
+ * uses read the scratch register directly and the copy goes: the hot loops of vectorized kernels
+ * (ld.v4 + fma) keep their instruction count. */
+static void fold_vector_copies(tg_mi_func *f)
+{
+    int nv = f->nvregs;
+    int *ndef = xcalloc((size_t)nv, sizeof *ndef), *nuse = xcalloc((size_t)nv, sizeof *nuse);
+    for (int i = 0; i < f->n; i++) {
+        mi_slots s;
+        mi_get_slots(&f->v[i], &s);
+        for (int k = 0; k < s.ndefs; k++) { int v = *mi_slot(&f->v[i], s.defs[k]); if (v >= 0) ndef[v]++; }
+        for (int k = 0; k < s.nuses; k++) { int v = *mi_slot(&f->v[i], s.uses[k]); if (v >= 0) nuse[v]++; }
+    }
+    bool *drop = xcalloc((size_t)f->n, sizeof *drop);
+    for (int i = 0; i < f->n; i++) {
+        tg_mi *m = &f->v[i];
+        if (m->op != TG_OP_MOV || m->bimm || !MI_IS_SV(m->b) || m->d < 0 || ndef[m->d] != 1) continue;
+        int v = m->d, found = 0, j;
+        for (j = i + 1; j < f->n; j++) {
+            const tg_mi *u = &f->v[j];
+            if (u->op == MI_LABEL) break;
+            mi_slots s;
+            mi_get_slots(u, &s);
+            for (int k = 0; k < s.nuses; k++) if (*mi_slot((tg_mi *)u, s.uses[k]) == v) found++;
+            int dv = s.ndefs ? *mi_slot((tg_mi *)u, s.defs[0]) : MI_NONE;
+            bool writes_sv = MI_IS_SV(dv) && MI_SV_NUM(dv) / 4 == MI_SV_NUM(m->b) / 4;   /* same block */
+            if (writes_sv || u->op == TG_OP_BRA || u->op == TG_OP_EXIT) break;
+        }
+        if (found != nuse[v] || found == 0) continue;
+        for (int q = i + 1; q <= j && q < f->n; q++) {
+            mi_slots s;
+            mi_get_slots(&f->v[q], &s);
+            for (int k = 0; k < s.nuses; k++) { int *sl = mi_slot(&f->v[q], s.uses[k]); if (*sl == v) *sl = m->b; }
+        }
+        drop[i] = true;
+    }
+    int n = 0;
+    for (int i = 0; i < f->n; i++) if (!drop[i]) f->v[n++] = f->v[i];
+    f->n = n;
+    free(ndef); free(nuse); free(drop);
+}
+
 int tg_regalloc(tg_mi_func *f, unsigned max_regs, const char *file, ptx_err *e)
 {
     if (max_regs == 0 || max_regs > TG_NUM_REGS) max_regs = TG_NUM_REGS;
     if (max_regs < 16) return ptx_fail(e, file, 0, "--max-regs must be at least 16");
+    fold_vector_copies(f);
     alloc_preds(f);
-    /* 8 registers stay in reserve: 4 for the wide-access block, 4 for spill reloads */
-    int navail = (int)max_regs - 8, nv = f->nvregs, nspilled;
+    /* 12 registers stay in reserve: 8 for the two wide-access blocks, 4 for spill reloads */
+    int navail = (int)max_regs - 12, nv = f->nvregs, nspilled;
     int *assign = xcalloc((size_t)nv, sizeof *assign);
     int used = linear_scan(f, false, nv, navail, assign, &nspilled);
-    bool has_sv = false;
-    for (int i = 0; i < f->n && !has_sv; i++) has_sv = MI_IS_SV(f->v[i].d) || MI_IS_SV(f->v[i].b);
+    int sv_used = 0;   /* scratch block registers in use: 0, 4 or 8 */
+    for (int i = 0; i < f->n; i++)
+        if (MI_IS_SV(f->v[i].d) && MI_SV_NUM(f->v[i].d) / 4 * 4 + 4 > sv_used) sv_used = MI_SV_NUM(f->v[i].d) / 4 * 4 + 4;
     int sv_base = nspilled ? navail : used, top = used;
-    if (has_sv) top = sv_base + 4;
+    if (sv_used) top = sv_base + sv_used;
     int *slot_of = xcalloc((size_t)nv, sizeof *slot_of);
     uint32_t local = (f->local_bytes + 3) & ~3u;
     for (int v = 0; v < nv; v++) {
@@ -323,7 +368,7 @@ int tg_regalloc(tg_mi_func *f, unsigned max_regs, const char *file, ptx_err *e)
     f->nspills += (unsigned)nspilled;
     tg_mi_func nf = *f;
     nf.v = NULL; nf.n = nf.cap = 0;
-    int spill_base = navail + 4;
+    int spill_base = navail + 8;
     for (int i = 0; i < f->n; i++) {
         tg_mi m = f->v[i];
         mi_slots s;
