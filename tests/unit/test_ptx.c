@@ -122,6 +122,24 @@ static void test_rules(void)
               (const char *[]){ "ldg.b128 r", ".shared tile 20 4", "dynamic shared memory starts at 32", "mov r", ", 32", "sts.b32 [4], r", "sts.b64 [r", NULL });
 }
 
+/* Two vector loads feeding arithmetic: no copies out of the scratch blocks remain. */
+static void test_vector_fold(void)
+{
+    char err[512];
+    char *t = xlate(HDR ".visible .entry k(\n.param .u64 k_param_0\n)\n{\n.reg .f32 %f<12>;\n.reg .b64 %rd<3>;\n"
+                    "ld.param.u64 %rd1, [k_param_0];\nld.global.v4.f32 {%f1, %f2, %f3, %f4}, [%rd1];\n"
+                    "ld.global.v4.f32 {%f5, %f6, %f7, %f8}, [%rd1+16];\nmul.f32 %f9, %f1, %f5;\nfma.rn.f32 %f9, %f2, %f6, %f9;\n"
+                    "fma.rn.f32 %f9, %f3, %f7, %f9;\nfma.rn.f32 %f9, %f4, %f8, %f9;\nst.global.f32 [%rd1], %f9;\nret;\n}\n",
+                    0, err, sizeof err);
+    CHECK(t != NULL);
+    if (!t) return;
+    const char *l1 = strstr(t, "ldg.b128 r"), *l2 = l1 ? strstr(l1 + 1, "ldg.b128 r") : NULL;
+    CHECK(l1 && l2);
+    CHECK(!strstr(t, "    mov r"));
+    CHECK(strstr(t, "ffma r"));
+    free(t);
+}
+
 static void test_errors(void)
 {
     const char *k = HDR ".visible .entry k(\n.param .u64 k_param_0\n)\n{\n.reg .b64 %rd<4>;\n.reg .b32 %r<4>;\n.reg .f32 %f<3>;\n.reg .pred %p<2>;\n";
@@ -228,6 +246,7 @@ int main(void)
 {
     test_basic_lowering();
     test_rules();
+    test_vector_fold();
     test_errors();
     test_spills();
     test_kernel_corpus();
