@@ -17,6 +17,8 @@ static void usage(FILE *out)
             "  --emit-asm    print the TG32 assembly text on stdout\n"
             "  --arch A      nvcc target for .cu inputs: sm_80 (default) or sm_90\n"
             "  --max-regs N  registers per thread the allocator may use (default 255; fewer forces spills)\n"
+            "Errors name file:line; for a .cu input the file is shown as IN.cu:ptx and the line is nvcc's\n"
+            "PTX line (nvcc -ptx -arch=sm_80 -O3 IN.cu shows it).\n"
             "The supported PTX subset and its lowering rules: docs/ptx.md.\n");
 }
 
@@ -64,17 +66,20 @@ int tg_cmd_ptx(int argc, char **argv)
     char *src = tg_ptx_read_file(ptx_path, &len, err, sizeof err);
     if (ptx_path == tmp) unlink(tmp);
     if (!src) { fprintf(stderr, "tgpu ptx: %s\n", err); return 2; }
+    /* For a .cu input, line numbers in messages are lines of nvcc's PTX: say so in the name. */
+    char label[1100];
+    snprintf(label, sizeof label, ptx_path == tmp ? "%s:ptx" : "%s", in);
     int rc = 0;
     if (emit) {
         char *text;
-        if (tg_ptx_to_asm(src, len, in, &opt, &text, err, sizeof err)) { fprintf(stderr, "%s\n", err); free(src); return 2; }
+        if (tg_ptx_to_asm(src, len, label, &opt, &text, err, sizeof err)) { fprintf(stderr, "%s\n", err); free(src); return 2; }
         fputs(text, stdout);
         free(text);
     }
     if (out) {
         tg_module m;
         memset(&m, 0, sizeof m);
-        if (tg_ptx_compile(src, len, in, &opt, &m, err, sizeof err)) { fprintf(stderr, "%s\n", err); rc = 2; }
+        if (tg_ptx_compile(src, len, label, &opt, &m, err, sizeof err)) { fprintf(stderr, "%s\n", err); rc = 2; }
         else if (tg_module_write(&m, out, err, sizeof err)) { fprintf(stderr, "tgpu ptx: %s\n", err); rc = 1; }
         if (rc == 0) tg_module_free(&m);
     }
