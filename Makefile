@@ -51,9 +51,10 @@ TGPU       := $(BUILD)/tgpu
 CU_SRCS    := $(sort $(wildcard kernels/*.cu))
 CU_FATBINS := $(CU_SRCS:kernels/%.cu=$(BUILD)/kernels/%.fatbin)
 CU_TGBINS  := $(CU_SRCS:kernels/%.cu=$(BUILD)/kernels/%.tgbin)
+CU_PTX     := $(CU_SRCS:kernels/%.cu=$(BUILD)/ptx/%.ptx)
 
 .PHONY: all test check bench fuzz clean demo ptx-corpus goldens
-all: $(TGPU) $(TEST_BINS) $(FUZZ_BINS) $(CU_TGBINS) $(if $(filter 1,$(CUDA)),$(CU_FATBINS))
+all: $(TGPU) $(TEST_BINS) $(FUZZ_BINS) $(CU_PTX) $(CU_TGBINS) $(if $(filter 1,$(CUDA)),$(CU_FATBINS))
 
 # The same CUDA C for a real GPU: one fatbin per file (SASS for sm_80 and sm_90, plus PTX).
 $(BUILD)/kernels/%.fatbin: kernels/%.cu
