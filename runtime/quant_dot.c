@@ -9,6 +9,13 @@
 
 #define H2F tg_h2f
 
+/* The 8-lane horizontal sum in the order an AVX register is reduced (quant_dot_avx2.c does the
+ * same), so lane-structured loops give the same bits on both paths. */
+static inline float reduce8(const float a[8])
+{
+    return ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
+}
+
 /* sum_j c[j] * x[j] over 32 values in 8 fixed lanes: a shape compilers vectorize without
  * reassociating floats (lanes are explicit, so -ffp-contract=off and strict IEEE are kept). */
 static inline float dot32(const float *c, const float *x)
@@ -16,7 +23,7 @@ static inline float dot32(const float *c, const float *x)
     float acc[8] = { 0 };
     for (int j = 0; j < 32; j += 8)
         for (int k = 0; k < 8; k++) acc[k] += c[j + k] * x[j + k];
-    return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    return reduce8(acc);
 }
 
 static inline float dot16(const float *c, const float *x)
@@ -24,7 +31,7 @@ static inline float dot16(const float *c, const float *x)
     float acc[8] = { 0 };
     for (int j = 0; j < 16; j += 8)
         for (int k = 0; k < 8; k++) acc[k] += c[j + k] * x[j + k];
-    return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    return reduce8(acc);
 }
 
 static inline float sum32(const float *x)
@@ -32,7 +39,7 @@ static inline float sum32(const float *x)
     float acc[8] = { 0 };
     for (int j = 0; j < 32; j += 8)
         for (int k = 0; k < 8; k++) acc[k] += x[j + k];
-    return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    return reduce8(acc);
 }
 
 float tg_dot_f32(const void *w, const float *x, uint64_t n)
@@ -46,8 +53,13 @@ float tg_dot_f32(const void *w, const float *x, uint64_t n)
     return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail;
 }
 
+/* f16 and bf16 rows: 32 at a time through dot32 (an AVX2 build with the same lanes is used when
+ * the CPU has it), then the tail one by one. */
 float tg_dot_f16(const void *w, const float *x, uint64_t n)
 {
+#ifdef TG_HAVE_AVX2_PATH
+    if (tg_dot_use_avx2()) return tg_dot_f16_avx2(w, x, n);
+#endif
     const uint16_t *h = w;
     float c[32], sum = 0;
     uint64_t i = 0;
@@ -61,6 +73,9 @@ float tg_dot_f16(const void *w, const float *x, uint64_t n)
 
 float tg_dot_bf16(const void *w, const float *x, uint64_t n)
 {
+#ifdef TG_HAVE_AVX2_PATH
+    if (tg_dot_use_avx2()) return tg_dot_bf16_avx2(w, x, n);
+#endif
     const uint16_t *h = w;
     float c[32], sum = 0;
     uint64_t i = 0;

@@ -91,8 +91,10 @@ AVX2 float tg_dot_q4_0_q8_0_avx2(const void *w, const void *xq, uint64_t n)
     const blk_q4_0 *b = w;
     const blk_q8_0 *y = xq;
     __m256 acc[2] = { _mm256_setzero_ps(), _mm256_setzero_ps() };
-    for (uint64_t i = 0; i < n / 32; i++)
+    for (uint64_t i = 0; i < n / 32; i++) {
+        TG_PREFETCH(&b[i]);
         acc[i & 1] = acc_sym(acc[i & 1], _mm256_sub_epi8(nibbles32(b[i].qs), _mm256_set1_epi8(8)), &y[i], H2F(b[i].d));
+    }
     return hsum2_ps(acc[0], acc[1]);
 }
 
@@ -101,8 +103,10 @@ AVX2 float tg_dot_q4_1_q8_0_avx2(const void *w, const void *xq, uint64_t n)
     const blk_q4_1 *b = w;
     const blk_q8_0 *y = xq;
     __m256 acc[2] = { _mm256_setzero_ps(), _mm256_setzero_ps() };
-    for (uint64_t i = 0; i < n / 32; i++)
+    for (uint64_t i = 0; i < n / 32; i++) {
+        TG_PREFETCH(&b[i]);
         acc[i & 1] = acc_min(acc[i & 1], nibbles32(b[i].qs), &y[i], H2F(b[i].d), H2F(b[i].m));
+    }
     return hsum2_ps(acc[0], acc[1]);
 }
 
@@ -112,6 +116,7 @@ AVX2 float tg_dot_q5_0_q8_0_avx2(const void *w, const void *xq, uint64_t n)
     const blk_q8_0 *y = xq;
     __m256 acc[2] = { _mm256_setzero_ps(), _mm256_setzero_ps() };
     for (uint64_t i = 0; i < n / 32; i++) {
+        TG_PREFETCH(&b[i]);
         __m256i c = _mm256_or_si256(nibbles32(b[i].qs), high_bits32(b[i].qh));
         acc[i & 1] = acc_sym(acc[i & 1], _mm256_sub_epi8(c, _mm256_set1_epi8(16)), &y[i], H2F(b[i].d));
     }
@@ -124,6 +129,7 @@ AVX2 float tg_dot_q5_1_q8_0_avx2(const void *w, const void *xq, uint64_t n)
     const blk_q8_0 *y = xq;
     __m256 acc[2] = { _mm256_setzero_ps(), _mm256_setzero_ps() };
     for (uint64_t i = 0; i < n / 32; i++) {
+        TG_PREFETCH(&b[i]);
         __m256i c = _mm256_or_si256(nibbles32(b[i].qs), high_bits32(b[i].qh));
         acc[i & 1] = acc_min(acc[i & 1], c, &y[i], H2F(b[i].d), H2F(b[i].m));
     }
@@ -135,7 +141,10 @@ AVX2 float tg_dot_q8_0_q8_0_avx2(const void *w, const void *xq, uint64_t n)
     const blk_q8_0 *b = w;
     const blk_q8_0 *y = xq;
     __m256 acc[2] = { _mm256_setzero_ps(), _mm256_setzero_ps() };
-    for (uint64_t i = 0; i < n / 32; i++) acc[i & 1] = acc_sym(acc[i & 1], load256(b[i].qs), &y[i], H2F(b[i].d));
+    for (uint64_t i = 0; i < n / 32; i++) {
+        TG_PREFETCH(&b[i]);
+        acc[i & 1] = acc_sym(acc[i & 1], load256(b[i].qs), &y[i], H2F(b[i].d));
+    }
     return hsum2_ps(acc[0], acc[1]);
 }
 
@@ -161,6 +170,7 @@ AVX2 float tg_dot_q4_K_q8_K_avx2(const void *w, const void *xq, uint64_t n)
     const __m256i m4 = _mm256_set1_epi8(0x0F);
     float sum = 0;
     for (uint64_t i = 0; i < n / QK_K; i++) {
+        TG_PREFETCH_BLOCK(&b[i], sizeof b[i]);
         uint8_t sc[8];
         int32_t mi = k_mins(b[i].scales, y[i].bsums, sc);
         __m256i acc = _mm256_setzero_si256();
@@ -185,6 +195,7 @@ AVX2 float tg_dot_q5_K_q8_K_avx2(const void *w, const void *xq, uint64_t n)
     const __m256i m4 = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
     float sum = 0;
     for (uint64_t i = 0; i < n / QK_K; i++) {
+        TG_PREFETCH_BLOCK(&b[i], sizeof b[i]);
         uint8_t sc[8];
         int32_t mi = k_mins(b[i].scales, y[i].bsums, sc);
         __m256i acc = _mm256_setzero_si256();
@@ -214,6 +225,7 @@ AVX2 float tg_dot_q6_K_q8_K_avx2(const void *w, const void *xq, uint64_t n)
     const __m256i m4 = _mm256_set1_epi8(0x0F), m3 = _mm256_set1_epi8(3);
     float sum = 0;
     for (uint64_t i = 0; i < n / QK_K; i++) {
+        TG_PREFETCH_BLOCK(&b[i], sizeof b[i]);
         const int8_t *sc = b[i].scales;
         /* Codes are stored +32; take 32 * sum(y) per group of 16 back out at the end. */
         __m256i cv = _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc)),
@@ -250,11 +262,60 @@ AVX2 float tg_dot_q8_K_q8_K_avx2(const void *w, const void *xq, uint64_t n)
     const blk_q8_K *y = xq;
     float sum = 0;
     for (uint64_t i = 0; i < n / QK_K; i++) {
+        TG_PREFETCH_BLOCK(&b[i], sizeof b[i]);
         __m256i acc = _mm256_setzero_si256();
         for (int k = 0; k < QK_K; k += 32)
             acc = _mm256_add_epi32(acc, dot_s8s8(load256(b[i].qs + k), load256(y[i].qs + k)));
         sum += b[i].d * y[i].d * (float)hsum_i32(acc);
     }
+    return sum;
+}
+
+/* ---- f16 / bf16 rows against f32 x (tg_dot), lanes as the portable dot32 ---- */
+
+AVX2 static inline float dot32_ps(__m256 c0, __m256 c1, __m256 c2, __m256 c3, const float *x)
+{
+    __m256 v = _mm256_mul_ps(c0, _mm256_loadu_ps(x));
+    v = _mm256_add_ps(v, _mm256_mul_ps(c1, _mm256_loadu_ps(x + 8)));
+    v = _mm256_add_ps(v, _mm256_mul_ps(c2, _mm256_loadu_ps(x + 16)));
+    v = _mm256_add_ps(v, _mm256_mul_ps(c3, _mm256_loadu_ps(x + 24)));
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+    return _mm_cvtss_f32(s);
+}
+
+AVX2 static inline __m256 f16x8(const uint16_t *h) { return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)h)); }
+
+AVX2 static inline __m256 bf16x8(const uint16_t *h)
+{
+    __m256i v = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)h));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(v, 16));
+}
+
+AVX2 float tg_dot_f16_avx2(const void *w, const float *x, uint64_t n)
+{
+    const uint16_t *h = w;
+    float sum = 0;
+    uint64_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        TG_PREFETCH(h + i);
+        sum += dot32_ps(f16x8(h + i), f16x8(h + i + 8), f16x8(h + i + 16), f16x8(h + i + 24), x + i);
+    }
+    for (; i < n; i++) sum += tg_h2f(h[i]) * x[i];
+    return sum;
+}
+
+AVX2 float tg_dot_bf16_avx2(const void *w, const float *x, uint64_t n)
+{
+    const uint16_t *h = w;
+    float sum = 0;
+    uint64_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        TG_PREFETCH(h + i);
+        sum += dot32_ps(bf16x8(h + i), bf16x8(h + i + 8), bf16x8(h + i + 16), bf16x8(h + i + 24), x + i);
+    }
+    for (; i < n; i++) sum += tg_bf16_to_f32(h[i]) * x[i];
     return sum;
 }
 

@@ -62,11 +62,12 @@ static inline void codes_q4(const uint8_t *qs, int off, int8_t c[32])
 
 static inline void codes_q5(const uint8_t *qs, const uint8_t qh4[4], int off, int8_t c[32])
 {
-    uint32_t qh;
-    memcpy(&qh, qh4, 4);
+    uint8_t hb[32];   /* 16 where the code's 5th bit is set: bit t of qh byte k is code 8k + t */
+    for (int k = 0; k < 4; k++)
+        for (int t = 0; t < 8; t++) hb[8 * k + t] = (uint8_t)((qh4[k] >> t & 1) << 4);
     for (int j = 0; j < 16; j++) {
-        c[j] = (int8_t)((int)((qs[j] & 0xF) | ((qh >> j) & 1) << 4) - off);
-        c[j + 16] = (int8_t)((int)((qs[j] >> 4) | ((qh >> (j + 16)) & 1) << 4) - off);
+        c[j] = (int8_t)(((qs[j] & 0xF) | hb[j]) - off);
+        c[j + 16] = (int8_t)(((qs[j] >> 4) | hb[j + 16]) - off);
     }
 }
 
@@ -96,6 +97,7 @@ static float dot_q4_0_q8_0_portable(const void *w, const void *xq, uint64_t n)
     float acc[2][8] = { { 0 } };
     int8_t c[32];
     for (uint64_t i = 0; i < n / 32; i++) {
+        TG_PREFETCH(&b[i]);
         codes_q4(b[i].qs, 8, c);
         acc_sym(acc[i & 1], c, &y[i], H2F(b[i].d));
     }
@@ -109,6 +111,7 @@ static float dot_q4_1_q8_0_portable(const void *w, const void *xq, uint64_t n)
     float acc[2][8] = { { 0 } };
     int8_t c[32];
     for (uint64_t i = 0; i < n / 32; i++) {
+        TG_PREFETCH(&b[i]);
         codes_q4(b[i].qs, 0, c);
         acc_min(acc[i & 1], c, &y[i], H2F(b[i].d), H2F(b[i].m));
     }
@@ -122,6 +125,7 @@ static float dot_q5_0_q8_0_portable(const void *w, const void *xq, uint64_t n)
     float acc[2][8] = { { 0 } };
     int8_t c[32];
     for (uint64_t i = 0; i < n / 32; i++) {
+        TG_PREFETCH(&b[i]);
         codes_q5(b[i].qs, b[i].qh, 16, c);
         acc_sym(acc[i & 1], c, &y[i], H2F(b[i].d));
     }
@@ -135,6 +139,7 @@ static float dot_q5_1_q8_0_portable(const void *w, const void *xq, uint64_t n)
     float acc[2][8] = { { 0 } };
     int8_t c[32];
     for (uint64_t i = 0; i < n / 32; i++) {
+        TG_PREFETCH(&b[i]);
         codes_q5(b[i].qs, b[i].qh, 0, c);
         acc_min(acc[i & 1], c, &y[i], H2F(b[i].d), H2F(b[i].m));
     }
@@ -146,7 +151,10 @@ static float dot_q8_0_q8_0_portable(const void *w, const void *xq, uint64_t n)
     const blk_q8_0 *b = w;
     const blk_q8_0 *y = xq;
     float acc[2][8] = { { 0 } };
-    for (uint64_t i = 0; i < n / 32; i++) acc_sym(acc[i & 1], b[i].qs, &y[i], H2F(b[i].d));
+    for (uint64_t i = 0; i < n / 32; i++) {
+        TG_PREFETCH(&b[i]);
+        acc_sym(acc[i & 1], b[i].qs, &y[i], H2F(b[i].d));
+    }
     return reduce2x8(acc);
 }
 
@@ -159,6 +167,7 @@ static float dot_q4_K_q8_K_portable(const void *w, const void *xq, uint64_t n)
     int8_t c[QK_K];
     float sum = 0;
     for (uint64_t i = 0; i < n / QK_K; i++) {
+        TG_PREFETCH_BLOCK(&b[i], sizeof b[i]);
         const uint8_t *q = b[i].qs;
         for (int j = 0; j < QK_K; j += 64, q += 32)
             for (int l = 0; l < 32; l++) {
@@ -184,6 +193,7 @@ static float dot_q5_K_q8_K_portable(const void *w, const void *xq, uint64_t n)
     int8_t c[QK_K];
     float sum = 0;
     for (uint64_t i = 0; i < n / QK_K; i++) {
+        TG_PREFETCH_BLOCK(&b[i], sizeof b[i]);
         const uint8_t *ql = b[i].qs, *qh = b[i].qh;
         for (int j = 0, sh = 0; j < QK_K; j += 64, ql += 32, sh += 2)
             for (int l = 0; l < 32; l++) {
@@ -209,6 +219,7 @@ static float dot_q6_K_q8_K_portable(const void *w, const void *xq, uint64_t n)
     int8_t c[QK_K];
     float sum = 0;
     for (uint64_t i = 0; i < n / QK_K; i++) {
+        TG_PREFETCH_BLOCK(&b[i], sizeof b[i]);
         const uint8_t *ql = b[i].ql, *qh = b[i].qh;
         for (int j = 0; j < QK_K; j += 128, ql += 64, qh += 32)
             for (int l = 0; l < 32; l++) {
@@ -229,8 +240,10 @@ static float dot_q8_K_q8_K_portable(const void *w, const void *xq, uint64_t n)
     const blk_q8_K *b = w;
     const blk_q8_K *y = xq;
     float sum = 0;
-    for (uint64_t i = 0; i < n / QK_K; i++)
+    for (uint64_t i = 0; i < n / QK_K; i++) {
+        TG_PREFETCH_BLOCK(&b[i], sizeof b[i]);
         sum += b[i].d * y[i].d * (float)idot(b[i].qs, y[i].qs, QK_K);
+    }
     return sum;
 }
 
@@ -281,10 +294,12 @@ int tg_dot_set_isa(int isa)
     return 0;
 }
 
+bool tg_dot_use_avx2(void) { return isa_override == 1 || (isa_override < 0 && cpu_has_avx2()); }
+
 static const q8_kernels *kernels(void)
 {
 #ifdef TG_HAVE_AVX2_PATH
-    if (isa_override == 1 || (isa_override < 0 && cpu_has_avx2())) return &avx2;
+    if (tg_dot_use_avx2()) return &avx2;
 #endif
     return &portable;
 }

@@ -167,6 +167,22 @@ static void test_dot_q8(void)
         }
         tg_dot_set_isa(-1);
     }
+    /* f16 / bf16 rows of a length that is not a multiple of 32 (the tail is summed one by one). */
+    for (int k = 0; k < 2; k++) {
+        uint32_t t = k ? TG_TYPE_BF16 : TG_TYPE_F16;
+        tg_quantize(t, w, q, 1000);
+        tg_dequantize(t, q, wd, 1000);
+        double ref = 0, mag = 0;
+        for (int i = 0; i < 1000; i++) { ref += (double)wd[i] * x[i]; mag += fabs((double)wd[i] * x[i]); }
+        float got[2] = { 0, 0 };
+        for (int isa = 0; isa <= have_avx2; isa++) {
+            tg_dot_set_isa(isa);
+            got[isa] = tg_dot(t, q, x, 1000);
+            CHECK(fabs(got[isa] - ref) <= 1e-5 * mag, "%s tail dot %.9g vs %.9g", tg_type_get(t)->name, got[isa], ref);
+        }
+        if (have_avx2) CHECK(!memcmp(&got[0], &got[1], sizeof got[0]), "%s tail: portable != avx2", tg_type_get(t)->name);
+        tg_dot_set_isa(-1);
+    }
     CHECK(tg_matvec(TG_TYPE_Q2_K, q, 1, x, wd, N) == -1 && tg_matvec(TG_TYPE_Q4_K, q, 1, x, wd, 100) == -1,
           "matvec refuses unsupported types and ragged rows");
 }
