@@ -318,7 +318,8 @@ static void fold_vector_copies(tg_mi_func *f)
     bool *drop = xcalloc((size_t)f->n, sizeof *drop);
     for (int i = 0; i < f->n; i++) {
         tg_mi *m = &f->v[i];
-        if (m->op != TG_OP_MOV || m->bimm || !MI_IS_SV(m->b) || m->d < 0 || ndef[m->d] != 1) continue;
+        /* an unguarded copy only: a guarded one may leave its target holding an older value */
+        if (m->op != TG_OP_MOV || m->bimm || !MI_IS_SV(m->b) || m->d < 0 || ndef[m->d] != 1 || m->guard != MI_NONE) continue;
         int v = m->d, found = 0, j;
         for (j = i + 1; j < f->n; j++) {
             const tg_mi *u = &f->v[j];
