@@ -17,5 +17,6 @@ int tg_cmd_isa(int argc, char **argv);
 int tg_cmd_gguf(int argc, char **argv);
 int tg_cmd_llm(int argc, char **argv);
 int tg_cmd_diff(int argc, char **argv);
+int tg_cmd_ptx(int argc, char **argv);
 
 #endif
