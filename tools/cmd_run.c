@@ -30,7 +30,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
         "usage: tgpu run KERNEL --grid X[,Y,Z] --block X[,Y,Z] [--arg SPEC]... [options]\n"
-        "  KERNEL              .tgasm or .tgbin\n"
+        "  KERNEL              .tgasm, .tgbin, .ptx or .cu (compiled with nvcc -ptx)\n"
         "  --arg SPEC          in kernel-parameter order: u32:V i32:V f32:V in:FILE out:BYTES:FILE\n"
         "                      inout:FILE:OUTFILE\n"
         "  --kernel NAME       which kernel of a multi-kernel program\n"
