@@ -1,5 +1,5 @@
 /* load.h: loading a kernel program for the tgpu subcommands, whatever its form: TG32 source
- * (.tgasm), a program image (.tgbin), PTX (.ptx) or CUDA C (.cu, through nvcc -ptx). *
+ * (.tgasm), a program image (.tgbin), PTX (.ptx) or CUDA C (.cu, through nvcc -ptx). */
 #ifndef TG_LOAD_H
 #define TG_LOAD_H
 
