@@ -160,9 +160,9 @@ int tg_module_parse(tg_module *m, const void *data, size_t size, const char *nam
     size_t at = r.at;
     uint32_t version = get_u32(&r, "the version");
     if (!r.failed && version != TGBIN_VERSION) return fail(&r, at, "version %u (this tgpu reads version %d)", version, TGBIN_VERSION);
-    at = r.at;
+    size_t at_ncode = r.at;
     uint32_t ncode = get_u32(&r, "the code size");
-    if (!r.failed && (ncode == 0 || ncode > MAX_CODE)) return fail(&r, at, "code size %u out of range", ncode);
+    if (!r.failed && (ncode == 0 || ncode > MAX_CODE)) return fail(&r, at_ncode, "code size %u out of range", ncode);
     size_t at_nk = r.at;
     uint32_t nkernels = get_u32(&r, "the kernel count");
     at = r.at;
@@ -170,7 +170,7 @@ int tg_module_parse(tg_module *m, const void *data, size_t size, const char *nam
     if (!r.failed && (flags & ~1u)) return fail(&r, at, "unknown flags 0x%x", flags);
     get_str(&r, m->source, "the source name");
     at = r.at;
-    if (check_count(&r, at, ncode, (flags & 1) ? 12 : 8, "instruction")) goto bad;
+    if (check_count(&r, at_ncode, ncode, (flags & 1) ? 12 : 8, "instruction")) goto bad;
     m->ncode = ncode;
     m->code = malloc((size_t)ncode * sizeof *m->code);
     if (!m->code) { fail(&r, at, "out of memory"); goto bad; }
