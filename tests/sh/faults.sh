@@ -22,7 +22,7 @@ expect_fault() {   # name, expected fragments (|-separated), tgasm source, run a
 expect_fault oob "out-of-bounds|kernel oob|block (0,0,0)|warp 0|lane 0|pc 4|0x" \
   '.kernel oob\n.param p 4\n s2r r0, %tid.x\n shl r0, r0, 2\n ldp.b32 r3, [p]\n iadd r3, r3, r0\n ldg.b32 r4, [r3+256]\n exit\n' \
   --grid 1 --block 32 --arg out:256:"$tmp/o"
-expect_fault misaligned "misaligned|kernel mis|lane 1|pc 4" \
+expect_fault misaligned "misaligned|kernel mis|lane 1|pc 3|0x00001001" \
   '.kernel mis\n.param p 4\n s2r r0, %tid.x\n ldp.b32 r3, [p]\n iadd r3, r3, r0\n ldg.b32 r4, [r3]\n exit\n' \
   --grid 1 --block 32 --arg out:256:"$tmp/o"
 expect_fault watchdog "watchdog|kernel spin|pc" \
