@@ -59,15 +59,18 @@ static void usage(FILE *out)
 {
     fprintf(out,
         "usage: tgpu diff -m MODEL.gguf [--backends cpu,sim] [-p PROMPT] [-n N] [--mode func|cycle]\n"
-        "                 [--kernels DIR] [-c CTX]\n"
+        "                 [--kernels DIR] [-c CTX] [--perturb OP:LAYER]\n"
         "Runs the prompt and N greedy tokens on each backend, compares every op's output with the\n"
-        "first backend's (NMSE <= 1e-8) and the greedy tokens (identical). Exit 1 on a mismatch.\n");
+        "first backend's (NMSE <= 1e-8) and the greedy tokens (identical). Exit 1 on a mismatch.\n"
+        "--perturb OP:LAYER scales one element of that op's output on the last backend by 1.01, to\n"
+        "show the harness catching and locating a difference (used by the tests).\n");
 }
 
 int tg_cmd_diff(int argc, char **argv)
 {
     const char *model = NULL, *prompt = "In the beginning", *backends = "cpu,sim", *kdir = NULL;
-    int n_predict = 8, n_ctx = 256, cycle = 0, verbose = 0;
+    int n_predict = 8, n_ctx = 256, cycle = 0, verbose = 0, perturb_layer = -1;
+    const char *perturb_op = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return 0; }
@@ -80,6 +83,14 @@ int tg_cmd_diff(int argc, char **argv)
         else if (!strcmp(a, "--kernels")) kdir = v;
         else if (!strcmp(a, "-n")) n_predict = atoi(v);
         else if (!strcmp(a, "-c")) n_ctx = atoi(v);
+        else if (!strcmp(a, "--perturb")) {   /* OP:LAYER, for tests of the harness itself */
+            const char *colon = strchr(v, ':');
+            if (!colon) { fprintf(stderr, "tgpu diff: --perturb takes OP:LAYER\n"); return 2; }
+            static char opname[32];
+            snprintf(opname, sizeof opname, "%.*s", (int)(colon - v), v);
+            perturb_op = opname;
+            perturb_layer = atoi(colon + 1);
+        }
         else if (!strcmp(a, "--mode")) {
             if (strcmp(v, "func") && strcmp(v, "cycle")) { fprintf(stderr, "tgpu diff: --mode takes func or cycle\n"); return 2; }
             cycle = !strcmp(v, "cycle");
@@ -138,6 +149,11 @@ int tg_cmd_diff(int argc, char **argv)
             }
             if (caps[b].overflow) { fprintf(stderr, "tgpu diff: %s: could not capture the op outputs\n", names[b]); goto out; }
         }
+        if (perturb_op)   /* test hook: one element of one op of the last backend is off by 1% */
+            for (int i = 0; i < caps[nb - 1].n; i++) {
+                op_rec *r = &caps[nb - 1].ops[i];
+                if (!strcmp(r->op, perturb_op) && r->layer == perturb_layer && r->n > 3) r->data[3] *= 1.01f;
+            }
         for (int b = 1; b < nb; b++) {
             if (caps[b].n != caps[0].n) {
                 fprintf(stderr, "tgpu diff: %s ran %d ops at position %d, %s ran %d\n", names[b], caps[b].n, pos, names[0], caps[0].n);

@@ -179,9 +179,12 @@ static void print_report(tg_llm *llm, int n_forward)
         printf("%-18s %9llu %7.1f%% %14llu %16llu\n", ks[i].name, (unsigned long long)ks[i].launches,
                total_s > 0 ? 100.0 * ks[i].seconds / total_s : 0.0, (unsigned long long)ks[i].cycles,
                (unsigned long long)ks[i].thread_instrs);
-    if (n_forward > 0 && instrs > 0)
-        printf("per token: %.0f thread-instructions%s%.0f cycles\n", (double)instrs / n_forward,
-               cycles ? ", " : "", cycles ? (double)cycles / n_forward : 0.0);
+    if (n_forward > 0 && instrs > 0) {
+        printf("per token: %.0f thread-instructions", (double)instrs / n_forward);
+        if (cycles) printf(", %.0f cycles", (double)cycles / n_forward);
+        printf("\n");
+    }
+    fflush(stdout);
 }
 
 int tg_cmd_llm(int argc, char **argv)
