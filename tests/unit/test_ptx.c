@@ -1,7 +1,8 @@
 /* test_ptx.c: the PTX front-end without the assembler or simulator: what the parser accepts and
  * rejects (with file:line messages), what each lowering rule emits, and that the register allocator
  * stays inside its limits (spilling registers to local memory and predicates to registers) on
- * synthetic pressure and on nvcc's PTX of every kernel in kernels/ (tests/corpus/ptx/). */
+ * synthetic pressure and on nvcc's PTX of every kernel in kernels/ (tests/corpus/ptx/), whose text
+ * the TG32 assembler must then accept. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -242,6 +243,12 @@ static void test_kernel_corpus(void)
             if (pass) CHECK(maxr < 24);
             CHECK(!strstr(text, "r?") && !strstr(text, "p?"));   /* nothing left unallocated */
             free(text);
+            /* and the TG32 assembler accepts it, with the front-end's layout */
+            tg_module m;
+            if (tg_ptx_compile(src, len, path, &o, &m, err, sizeof err)) { fprintf(stderr, "%s\n", err); failures++; continue; }
+            CHECK(m.nkernels >= 1 && m.ncode > 0);
+            for (uint32_t k = 0; k < m.nkernels; k++) CHECK(m.kernels[k].nregs >= 1 && m.kernels[k].nregs <= (pass ? 24u : 255u));
+            tg_module_free(&m);
         }
         free(src);
     }
