@@ -1,7 +1,8 @@
 /* test_ptx.c: the PTX front-end without the assembler or simulator: what the parser accepts and
  * rejects (with file:line messages), what each lowering rule emits, and that the register allocator
  * stays inside its limits (spilling registers to local memory and predicates to registers) on
- * synthetic pressure and on nvcc's PTX of every kernel in kernels/ (tests/corpus/ptx/). */
+ * synthetic pressure and on nvcc's PTX of every kernel in kernels/ (tests/corpus/ptx/), whose text
+ * the TG32 assembler must then accept. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +114,11 @@ static void test_rules(void)
     expect_ok(HDR ".visible .entry k()\n{\n.reg .f32 %f<4>;\n.reg .b32 %r<2>;\nmov.u32 %r1, -1;\nbar.warp.sync %r1;\n"
               "bar.warp.sync -1;\ncopysign.f32 %f1, %f2, %f3;\nret;\n}\n",
               (const char *[]){ "and r", "2147483647", "-2147483648", "or r", NULL });
+    /* division by a constant: the high word of mul.wide through shr.u64 32; __ffs's bfind */
+    expect_ok(HDR ".visible .entry k()\n{\n.reg .b32 %r<6>;\n.reg .b64 %rd<4>;\nmov.u32 %r1, %tid.x;\n"
+              "mul.wide.u32 %rd1, %r1, 613566757;\nshr.u64 %rd2, %rd1, 34;\ncvt.u32.u64 %r2, %rd2;\n"
+              "bfind.shiftamt.u32 %r3, %r2;\nbfind.s32 %r4, %r1;\nret;\n}\n",
+              (const char *[]){ "umulhi r", "613566757", ", 2    //", "clz r", "usetp.eq p", ", -1, !p", "sra r", NULL });
     /* vector loads use consecutive registers; shared arrays get offsets; dynamic shared follows them */
     expect_ok(HDR ".extern .shared .align 16 .b8 dyn[];\n.visible .entry k(\n.param .u64 k_param_0\n)\n{\n"
               ".reg .f32 %f<5>;\n.reg .b32 %r<4>;\n.reg .b64 %rd<3>;\n.shared .align 4 .b8 tile[20];\n"
@@ -146,6 +152,8 @@ static void test_errors(void)
     char src[2048];
 #define ERR(body, needle) do { snprintf(src, sizeof src, "%s%s\nret;\n}\n", k, body); expect_err(src, "t.ptx:12: ", needle); } while (0)
     ERR("shr.u64 %rd2, %rd1, 3;", "64-bit shr needs the upper 32 bits");
+    ERR("shr.u64 %rd2, %rd1, 32;", "64-bit shr needs the upper 32 bits");   /* %rd1 is a parameter, not a product */
+    ERR("add.rz.f32 %f1, %f2, %f2;", "only .rn rounding");
     ERR("setp.lt.u64 %p1, %rd1, %rd2;", "64-bit compare");
     ERR("st.global.u64 [%rd1], %rd2;", "64-bit store");
     ERR("foo.b32 %r1, %r2;", "unsupported PTX instruction 'foo.b32'");
@@ -235,6 +243,12 @@ static void test_kernel_corpus(void)
             if (pass) CHECK(maxr < 24);
             CHECK(!strstr(text, "r?") && !strstr(text, "p?"));   /* nothing left unallocated */
             free(text);
+            /* and the TG32 assembler accepts it, with the front-end's layout */
+            tg_module m;
+            if (tg_ptx_compile(src, len, path, &o, &m, err, sizeof err)) { fprintf(stderr, "%s\n", err); failures++; continue; }
+            CHECK(m.nkernels >= 1 && m.ncode > 0);
+            for (uint32_t k = 0; k < m.nkernels; k++) CHECK(m.kernels[k].nregs >= 1 && m.kernels[k].nregs <= (pass ? 24u : 255u));
+            tg_module_free(&m);
         }
         free(src);
     }

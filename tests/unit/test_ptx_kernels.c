@@ -220,7 +220,7 @@ static void test_scan(void)
         }
     }
     uint32_t di = dev(in, n * 4), dout = dev(NULL, n * 4);
-    if (LAUNCH(&m, "scan_inclusive", D1((n + bs - 1) / bs), D1(bs), 2 * bs * 4, di, dout, (uint64_t)n) == 0) {
+    if (LAUNCH(&m, "scan_inclusive", D1((n + bs - 1) / bs), D1(bs), 0, di, dout, (uint64_t)n) == 0) {
         get(dout, out, n * 4);
         compare("scan_inclusive", out, want, tol, n);
     }

@@ -25,6 +25,7 @@ typedef struct lower {
     ptx_err *e;
     const char *file;
     int *map;                  /* PTX register -> virtual register or predicate */
+    int *hi;                   /* 64-bit PTX register -> register holding its high word, or -1 */
     const ptx_inst *in;
     unsigned used;             /* modifiers consumed by the current rule (bit per mod) */
     uint32_t shared_end;       /* bytes of static shared memory */
@@ -424,7 +425,19 @@ static int lower_arith(lower *X, const char *op)
              * s16/u16 -> 32: extend the inputs, then an ordinary 32-bit multiply */
             if (t.bits != 32 && t.bits != 16) return unsupported(X, NULL);
             if (check_mods(X)) return -1;
-            return binop(X, TG_OP_IMUL, true, t.bits == 16 ? t : (ptype){'b', 32});
+            if (binop(X, TG_OP_IMUL, true, t.bits == 16 ? t : (ptype){'b', 32})) return -1;
+            const ptx_operand *od = &X->in->ops[0];
+            if (t.bits == 32 && od->kind == PO_REG && X->hi[od->reg] >= 0) {
+                /* a later shr by >= 32 reads the high word (nvcc's division by a constant):
+                 * keep it too, from the same sources the multiply just read */
+                tg_mi *lo = &X->f->v[X->f->n - 1];
+                int a = lo->a, bimm = lo->bimm, b = lo->b;
+                uint32_t imm = lo->imm;
+                if (lo->d == a || (!bimm && lo->d == b)) return fail(X, "mul.wide overwrites its own source");
+                tg_mi *m = emitg(X, t.k == 's' ? TG_OP_IMULHI : TG_OP_UMULHI, 0);
+                m->d = X->hi[od->reg]; m->a = a; m->bimm = bimm; m->b = b; m->imm = imm;
+            }
+            return 0;
         }
         return unsupported(X, "integer mul needs .lo, .hi or .wide");
     }
@@ -563,6 +576,16 @@ static int lower_bits(lower *X, const char *op)
         return binop(X, TG_OP_SHL, false, (ptype){'b', t.bits});
     }
     if (!strcmp(op, "shr")) {
+        const ptx_operand *src64 = &X->in->ops[1], *amt = &X->in->ops[2];
+        if (t.bits == 64 && X->in->nops == 3 && src64->kind == PO_REG && X->hi[src64->reg] >= 0 &&
+            amt->kind == PO_IMM && amt->imm >= 32 && amt->imm < 64) {
+            /* the high word of a 32 x 32 -> 64 product, kept by its mul.wide */
+            int d;
+            if (check_mods(X) || dst(X, &X->in->ops[0], &d)) return -1;
+            tg_mi *m = emitg(X, t.k == 's' ? TG_OP_SRA : TG_OP_SHR, 0);
+            m->d = d; m->a = X->hi[src64->reg]; m->bimm = true; m->imm = (uint32_t)(amt->imm - 32);
+            return 0;
+        }
         if (reject64(X, t, "shr") || check_mods(X)) return -1;
         if (t.bits < 32) {   /* extend the value (not the shift amount) first */
             int ra, d;
@@ -577,6 +600,31 @@ static int lower_bits(lower *X, const char *op)
         if (t.bits != 32) return unsupported(X, "only the .b32 form is implemented");
         if (check_mods(X)) return -1;
         return unop(X, op[0] == 'p' ? TG_OP_POPC : op[0] == 'c' ? TG_OP_CLZ : TG_OP_BREV);
+    }
+    if (!strcmp(op, "bfind")) {
+        /* position of the most significant 1 (of ~a for negative .s32), 0xffffffff if none; .shiftamt
+         * gives 31 - position instead. clz supplies both: 31 - clz(0) = -1 already. */
+        bool amt = has(X, "shiftamt");
+        if (t.bits != 32 || check_mods(X) || need_ops(X, 2)) return t.bits != 32 ? unsupported(X, "only 32-bit bfind") : -1;
+        int ra, d, x = new_vreg(X), z = new_vreg(X);
+        if (src(X, &X->in->ops[1], &ra) || dst(X, &X->in->ops[0], &d)) return -1;
+        if (t.k == 's') {   /* x = a ^ (a >> 31): flips negative values */
+            int sg = new_vreg(X);
+            tg_mi *m = emit(X, TG_OP_SRA, 0); m->d = sg; m->a = ra; m->bimm = true; m->imm = 31;
+            m = emit(X, TG_OP_XOR, 0); m->d = x; m->a = ra; m->b = sg;
+            ra = x;
+            x = new_vreg(X);
+        }
+        tg_mi *m = emit(X, TG_OP_CLZ, 0); m->d = z; m->a = ra;
+        if (!amt) {
+            m = emit(X, TG_OP_MOV, 0); m->d = x; m->bimm = true; m->imm = 31;
+            m = emitg(X, TG_OP_ISUB, 0); m->d = d; m->a = x; m->b = z;
+            return 0;
+        }
+        int p = new_vpred(X);
+        m = emit(X, TG_OP_USETP, TG_COND_EQ); m->d = p; m->a = ra; m->bimm = true; m->imm = 0;
+        m = emitg(X, TG_OP_SEL, 0); m->d = d; m->a = z; m->bimm = true; m->imm = 0xffffffffu; m->p = p; m->pa_neg = true;
+        return 0;
     }
     if (!strcmp(op, "bfe")) {
         if (t.bits != 32 || check_mods(X) || need_ops(X, 4)) return t.bits != 32 ? unsupported(X, "only 32-bit bfe") : -1;
@@ -1171,7 +1219,7 @@ static int lower_inst(lower *X)
         return lower_arith(X, op);
     if (!strcmp(op, "and") || !strcmp(op, "or") || !strcmp(op, "xor") || !strcmp(op, "not") ||
         !strcmp(op, "cnot") || !strcmp(op, "shl") || !strcmp(op, "shr") || !strcmp(op, "popc") ||
-        !strcmp(op, "clz") || !strcmp(op, "brev") || !strcmp(op, "bfe") || !strcmp(op, "bfi") ||
+        !strcmp(op, "clz") || !strcmp(op, "brev") || !strcmp(op, "bfe") || !strcmp(op, "bfi") || !strcmp(op, "bfind") ||
         !strcmp(op, "prmt"))
         return lower_bits(X, op);
     if (!strcmp(op, "setp")) return lower_setp(X);
@@ -1274,6 +1322,30 @@ int ptx_lower_kernel(const ptx_module *m, ptx_kernel *k, tg_mi_func *f, ptx_err 
     if (!X.map) { fprintf(stderr, "tgpu: out of memory\n"); exit(1); }
     for (int i = 0; i < k->nregs; i++)
         X.map[i] = k->regs[i].rclass == PTX_RC_PRED ? f->nvpreds++ : f->nvregs++;
+    /* 64-bit registers defined once, by mul.wide.{s,u}32, and shifted right by >= 32 somewhere: their
+     * high word is computed too (the only 64-bit values whose upper half TG32 keeps). */
+    X.hi = malloc((size_t)(k->nregs ? k->nregs : 1) * sizeof *X.hi);
+    int *ndef = calloc((size_t)(k->nregs ? k->nregs : 1), sizeof *ndef);
+    if (!X.hi || !ndef) { fprintf(stderr, "tgpu: out of memory\n"); exit(1); }
+    for (int i = 0; i < k->nregs; i++) X.hi[i] = -1;
+    for (int i = 0; i < k->ninsts; i++) {
+        const ptx_inst *in = &k->insts[i];
+        if (in->label < 0 && in->nops > 0 && in->ops[0].kind == PO_REG && strcmp(in->opcode, "st") && strcmp(in->opcode, "red"))
+            ndef[in->ops[0].reg]++;
+    }
+    for (int i = 0; i < k->ninsts; i++) {
+        const ptx_inst *in = &k->insts[i];
+        if (in->label >= 0 || strcmp(in->opcode, "shr") || in->nops != 3 || in->ops[1].kind != PO_REG) continue;
+        int r = in->ops[1].reg;
+        if (k->regs[r].rclass != PTX_RC_64 || ndef[r] != 1 || in->ops[2].kind != PO_IMM || in->ops[2].imm < 32) continue;
+        for (int j = 0; j < k->ninsts; j++) {
+            const ptx_inst *w = &k->insts[j];
+            if (w->label < 0 && !strcmp(w->opcode, "mul") && w->nops == 3 && w->ops[0].kind == PO_REG && w->ops[0].reg == r &&
+                w->nmods == 2 && !strcmp(w->mods[0], "wide") && (!strcmp(w->mods[1], "u32") || !strcmp(w->mods[1], "s32")) && w->guard < 0)
+                X.hi[r] = f->nvregs++;
+        }
+    }
+    free(ndef);
     for (int i = 0; i < k->ninsts && !e->set; i++) {
         const ptx_inst *in = &k->insts[i];
         X.in = in;
@@ -1286,5 +1358,6 @@ int ptx_lower_kernel(const ptx_module *m, ptx_kernel *k, tg_mi_func *f, ptx_err 
         lower_inst(&X);
     }
     free(X.map);
+    free(X.hi);
     return e->set ? -1 : 0;
 }
