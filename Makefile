@@ -26,7 +26,7 @@ CFLAGS  += -std=c11 -D_DEFAULT_SOURCE -ffp-contract=off -Wall -Wextra -Werror $(
 LDFLAGS += $(filter -fsanitize=%,$(OPT))
 LDLIBS  += -lm -lpthread
 NVCC    ?= $(shell command -v nvcc 2>/dev/null || echo /usr/local/cuda/bin/nvcc)
-# CUDA=1 builds the cuda backend (CUDA driver API) and fatbins of kernels/NAME.cu for sm_80/sm_90.
+# CUDA=1 builds the cuda backend (CUDA driver API) and a fatbin of kernels/NAME.cu for sm_80/sm_90.
 ifeq ($(CUDA),1)
 CFLAGS  += -DTG_HAVE_CUDA -I$(dir $(NVCC))../include
 LDLIBS  += -L$(dir $(NVCC))../lib64/stubs -lcuda
@@ -49,17 +49,19 @@ LIB        := $(BUILD)/libtgpu.a
 TGPU       := $(BUILD)/tgpu
 
 CU_SRCS    := $(sort $(wildcard kernels/*.cu))
-CU_FATBINS := $(CU_SRCS:kernels/%.cu=$(BUILD)/kernels/%.fatbin)
+CU_FATBINS := $(BUILD)/kernels/kernels.fatbin
 CU_TGBINS  := $(CU_SRCS:kernels/%.cu=$(BUILD)/kernels/%.tgbin)
 CU_PTX     := $(CU_SRCS:kernels/%.cu=$(BUILD)/ptx/%.ptx)
 
 .PHONY: all test check bench fuzz clean demo ptx-corpus goldens
 all: $(TGPU) $(TEST_BINS) $(FUZZ_BINS) $(CU_PTX) $(CU_TGBINS) $(if $(filter 1,$(CUDA)),$(CU_FATBINS))
 
-# The same CUDA C for a real GPU: one fatbin per file (SASS for sm_80 and sm_90, plus PTX).
-$(BUILD)/kernels/%.fatbin: kernels/%.cu
+# The same CUDA C for a real GPU: every kernels/NAME.cu in one fatbin (SASS for sm_80 and sm_90,
+# plus PTX), so the cuda backend finds any kernel in one module.
+$(BUILD)/kernels/kernels.fatbin: $(CU_SRCS)
 	@mkdir -p $(dir $@)
-	$(NVCC) -O3 -fatbin -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=[sm_90,compute_90] $< -o $@
+	printf '$(foreach f,$(CU_SRCS),#include "$(CURDIR)/$(f)"\n)' > $(BUILD)/kernels/all_kernels.cu
+	$(NVCC) -O3 -fatbin -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=[sm_90,compute_90] $(BUILD)/kernels/all_kernels.cu -o $@
 
 # The same CUDA C for tgpu: nvcc -ptx (cached in $(BUILD)/ptx/; where nvcc is absent, the copy
 # committed in tests/corpus/ptx/ stands in, and tests/sh/ptx_corpus_fresh.sh keeps it current),
