@@ -107,7 +107,7 @@ static int cuda_launch(tg_dev *d, const char *name, tg_dev_dim grid, tg_dev_dim 
 }
 
 const tg_dev_backend tg_dev_backend_cuda = {
-    "cuda", cuda_open, cuda_close, cuda_alloc, cuda_free, cuda_upload, cuda_download, NULL, cuda_launch,
+    "cuda", cuda_open, cuda_close, cuda_alloc, cuda_free, cuda_upload, cuda_download, NULL, cuda_launch, NULL,
 };
 
 #else
@@ -118,6 +118,6 @@ static int cuda_absent(tg_dev *d, const tg_dev_options *o)
     return tg_dev_fail(d, "this tgpu was built without CUDA (rebuild with make CUDA=1 on a machine with the CUDA toolkit)");
 }
 
-const tg_dev_backend tg_dev_backend_cuda = { "cuda", cuda_absent, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+const tg_dev_backend tg_dev_backend_cuda = { "cuda", cuda_absent, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
 
 #endif

@@ -109,7 +109,18 @@ struct tg_sim {
     struct tg_alloc { uint32_t addr, size; } *allocs;
     unsigned nallocs, cap_allocs;
     uint64_t clock;                /* functional-mode %clock source */
+    struct tg_timing *timing;      /* cycle mode: the timing model (sim/timing.c), else NULL */
 };
+
+/* The cycle-level timing model (sim/timing.c). */
+struct tg_timing *tg_timing_create(const tg_sim_config *c, char *err, size_t errlen);
+void tg_timing_destroy(struct tg_timing *t);
+/* Runs a checked, predecoded launch cycle by cycle; returns 0 or -1 with *fault filled. */
+int tg_timing_run(struct tg_sim *s, const tg_launch *l, const tg_pinst *code, uint32_t shared_bytes,
+                  tg_fault *fault, tg_run_stats *stats);
+/* Runs one block's warps until all exit (functional mode's block loop, shared with the timing
+ * model for its deadlock report). */
+int tg_block_deadlock(tg_block *b);
 
 /* True when [addr, addr+n) lies inside live allocations (n >= 1). */
 bool tg_mem_valid(const struct tg_sim *s, uint32_t addr, uint32_t n);

@@ -21,17 +21,33 @@ void tg_sim_config_default(tg_sim_config *c)
     c->watchdog = 0;
 }
 
-tg_sim *tg_sim_create(const tg_sim_config *c)
+tg_sim *tg_sim_create_ex(const tg_sim_config *c, char *err, size_t errlen)
 {
-    if (c->warp_size < 1 || c->warp_size > TG_MAX_LANES || c->num_sms < 1 || c->global_bytes < (1u << 16))
+    if (c->warp_size < 1 || c->warp_size > TG_MAX_LANES || c->num_sms < 1 || c->global_bytes < (1u << 16)) {
+        snprintf(err, errlen, "bad simulator configuration (warp size 1..32, at least one core, 64 KiB of memory)");
         return NULL;
+    }
     tg_sim *s = calloc(1, sizeof *s);
-    if (!s) return NULL;
+    if (!s) { snprintf(err, errlen, "out of memory"); return NULL; }
     s->cfg = *c;
     s->mem = calloc(1, c->global_bytes);
     s->valid = calloc(1, c->global_bytes / 32 + 1);
-    if (!s->mem || !s->valid) { tg_sim_destroy(s); return NULL; }
+    if (!s->mem || !s->valid) { tg_sim_destroy(s); snprintf(err, errlen, "out of memory for %u bytes of device memory", c->global_bytes); return NULL; }
+    if (c->cycle_mode) {
+        s->timing = tg_timing_create(c, err, errlen);
+        if (!s->timing) { tg_sim_destroy(s); return NULL; }
+        const tg_timing_config *t = tg_sim_timing_config(s);
+        s->cfg.num_sms = t->num_sms;          /* the preset describes the machine */
+        s->cfg.warp_size = t->warp_size;
+    }
+    s->cfg.timing_preset = NULL;              /* not kept: the caller owns the string */
     return s;
+}
+
+tg_sim *tg_sim_create(const tg_sim_config *c)
+{
+    char err[256];
+    return tg_sim_create_ex(c, err, sizeof err);
 }
 
 void tg_sim_destroy(tg_sim *s)
@@ -40,6 +56,7 @@ void tg_sim_destroy(tg_sim *s)
     free(s->mem);
     free(s->valid);
     free(s->allocs);
+    tg_timing_destroy(s->timing);
     free(s);
 }
 
@@ -182,20 +199,23 @@ static int run_block(tg_block *b, uint64_t *budget_used, uint64_t watchdog)
             if (w->live) any_live = 1;
         }
         if (!any_live) return 0;
-        if (!progressed) {
-            for (unsigned i = 0; i < b->nwarps; i++) {
-                tg_warp *w = &b->warps[i];
-                if (!w->waiting) continue;
-                int lane = __builtin_ctz(w->waiting);
-                unsigned id = w->bar_of[lane];
-                return tg_block_fault(b, w, lane, w->pc[lane] - 1, TG_FAULT_BARRIER_DEADLOCK, TG_SPACE_NONE, 0,
-                                      "%u of the block's %u live threads wait at barrier %u, which needs %u, and no thread can run",
-                                      b->bar[id].waiting, b->live_threads, id,
-                                      b->bar[id].expected ? b->bar[id].expected : b->live_threads);
-            }
-            return tg_block_fault(b, &b->warps[0], 0, 0, TG_FAULT_BARRIER_DEADLOCK, TG_SPACE_NONE, 0, "no thread can run");
-        }
+        if (!progressed) return tg_block_deadlock(b);
     }
+}
+
+int tg_block_deadlock(tg_block *b)
+{
+    for (unsigned i = 0; i < b->nwarps; i++) {
+        tg_warp *w = &b->warps[i];
+        if (!w->waiting) continue;
+        int lane = __builtin_ctz(w->waiting);
+        unsigned id = w->bar_of[lane];
+        return tg_block_fault(b, w, lane, w->pc[lane] - 1, TG_FAULT_BARRIER_DEADLOCK, TG_SPACE_NONE, 0,
+                              "%u of the block's %u live threads wait at barrier %u, which needs %u, and no thread can run",
+                              b->bar[id].waiting, b->live_threads, id,
+                              b->bar[id].expected ? b->bar[id].expected : b->live_threads);
+    }
+    return tg_block_fault(b, &b->warps[0], 0, 0, TG_FAULT_BARRIER_DEADLOCK, TG_SPACE_NONE, 0, "no thread can run");
 }
 
 int tg_sim_launch(tg_sim *s, const tg_launch *l, tg_run_stats *stats, tg_fault *fault)
@@ -233,6 +253,21 @@ int tg_sim_launch(tg_sim *s, const tg_launch *l, tg_run_stats *stats, tg_fault *
         return bad_launch(fault, l, "out of host memory");
     }
     predecode(m, k, code);
+    if (s->timing) {
+        tg_timing_stats before;
+        tg_sim_timing_stats(s, &before);
+        int trc = tg_timing_run(s, l, code, (uint32_t)shared, fault, stats);
+        if (stats) {
+            tg_timing_stats after;
+            tg_sim_timing_stats(s, &after);
+            stats->warp_instrs = after.warp_instrs - before.warp_instrs ;
+            stats->thread_instrs = after.thread_instrs - before.thread_instrs;
+        }
+        free(code);
+        free(shmem);
+        free(local);
+        return trc;
+    }
     tg_block b = { .sim = s, .k = k, .code = code, .dim = d, .grid = g, .warp_size = s->cfg.warp_size,
                    .nsms = s->cfg.num_sms, .shared = shmem, .shared_bytes = (uint32_t)shared, .local = local,
                    .local_bytes = k->local_bytes, .params = l->params, .param_bytes = l->param_bytes,

@@ -30,6 +30,7 @@ static void usage(FILE *out)
         "  --backend B          where the kernels run: cpu (default), sim\n"
         "  --mode M             sim backend: func (default) or cycle\n"
         "  --kernels DIR        sim backend: compiled kernel images (default build/kernels)\n"
+        "  --config PRESET      sim backend, cycle mode: timing preset (default, tiny, teach, sm90) or file\n"
         "  --report             after generating, print where device time went, per kernel\n"
         "  --fast               cpu backend: quantize activations to 8 bits for integer dot products\n"
         "                       (as llama.cpp does; default: f32 activations, like the GPU kernels)\n"
@@ -184,6 +185,7 @@ static void print_report(tg_llm *llm, int n_forward)
         if (cycles) printf(", %.0f cycles", (double)cycles / n_forward);
         printf("\n");
     }
+    tg_dev_report(d, stdout);
     fflush(stdout);
 }
 
@@ -212,6 +214,7 @@ int tg_cmd_llm(int argc, char **argv)
         else if (!strcmp(a, "--chat-template")) opt.chat_template = val;
         else if (!strcmp(a, "--backend")) opt.backend = val;
         else if (!strcmp(a, "--kernels")) opt.kernel_dir = val;
+        else if (!strcmp(a, "--config")) opt.sim_config = val;
         else if (!strcmp(a, "--mode")) {
             if (strcmp(val, "func") && strcmp(val, "cycle")) {
                 fprintf(stderr, "tgpu llm: --mode takes func or cycle, not '%s'\n", val);

@@ -36,7 +36,14 @@ static void usage(FILE *f)
         "  --kernel NAME       which kernel of a multi-kernel program\n"
         "  --watchdog N        stop after N warp-instructions (default 1e9; 0 = none)\n"
         "  --warp-size N       lanes per warp, 1..32 (default 32)\n"
-        "  --sms N             simulated cores (default 4)\n");
+        "  --sms N             simulated cores in functional mode (default 4)\n"
+        "  --mode func|cycle   functional (default) or cycle-level timing\n"
+        "  --config PRESET     cycle mode: sim/presets/PRESET.cfg (default, tiny, teach, sm90) or a file\n"
+        "  --stats             cycle mode: print cycles, IPC, stalls, occupancy, caches, coalescing, DRAM\n"
+        "  --stats-json FILE   cycle mode: the same as JSON\n"
+        "  --trace FILE        cycle mode: trace every issued instruction; .txt per-cycle lines, .json\n"
+        "                      Chrome trace events (Perfetto), .vcd waveforms (GTKWave)\n"
+        "  --trace-core N, --trace-warp N   .txt traces: only this core / warp slot\n");
 }
 
 static int parse_dim(const char *s, tg_dim3 *d)
@@ -149,7 +156,8 @@ bad:
 
 int tg_cmd_run(int argc, char **argv)
 {
-    const char *path = NULL, *kname = NULL;
+    const char *path = NULL, *kname = NULL, *stats_json = NULL, *trace = NULL;
+    int show_stats = 0, trace_core = -1, trace_warp = -1;
     tg_dim3 grid = { 0, 0, 0 }, block = { 0, 0, 0 };
     run_arg args[MAX_ARGS];
     int nargs = 0;
@@ -159,6 +167,7 @@ int tg_cmd_run(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return 0; }
+        if (!strcmp(a, "--stats")) { show_stats = 1; continue; }
         if (a[0] != '-') {
             if (path) { fprintf(stderr, "tgpu run: more than one kernel file (%s)\n", a); return 2; }
             path = a;
@@ -185,7 +194,19 @@ int tg_cmd_run(int argc, char **argv)
             long w = strtol(v, &end, 0);
             if (*end || w < 1 || w > 1024) { fprintf(stderr, "tgpu run: --sms must be 1..1024\n"); return 2; }
             cfg.num_sms = (unsigned)w;
-        } else { fprintf(stderr, "tgpu run: unknown option %s (see --help)\n", a); return 2; }
+        } else if (!strcmp(a, "--mode")) {
+            if (strcmp(v, "func") && strcmp(v, "cycle")) { fprintf(stderr, "tgpu run: --mode takes func or cycle\n"); return 2; }
+            cfg.cycle_mode = !strcmp(v, "cycle");
+        } else if (!strcmp(a, "--config")) cfg.timing_preset = v;
+        else if (!strcmp(a, "--stats-json")) stats_json = v;
+        else if (!strcmp(a, "--trace")) trace = v;
+        else if (!strcmp(a, "--trace-core")) trace_core = atoi(v);
+        else if (!strcmp(a, "--trace-warp")) trace_warp = atoi(v);
+        else { fprintf(stderr, "tgpu run: unknown option %s (see --help)\n", a); return 2; }
+    }
+    if ((show_stats || stats_json || trace || cfg.timing_preset) && !cfg.cycle_mode) {
+        fprintf(stderr, "tgpu run: --config, --stats, --stats-json and --trace need --mode cycle\n");
+        return 2;
     }
     if (!path || !grid.x || !block.x) { usage(stderr); return 2; }
 
@@ -204,9 +225,18 @@ int tg_cmd_run(int argc, char **argv)
         tg_module_free(&m);
         return 2;
     }
-    tg_sim *sim = tg_sim_create(&cfg);
+    tg_sim *sim = tg_sim_create_ex(&cfg, err, sizeof err);
     int rc = sim ? 0 : 2;
-    if (!sim) fprintf(stderr, "tgpu run: cannot create the simulator\n");
+    if (!sim) fprintf(stderr, "tgpu run: %s\n", err);
+    FILE *tf = NULL;
+    if (sim && trace) {
+        const char *dot = strrchr(trace, '.');
+        int fmt = dot && !strcmp(dot, ".json") ? TG_TRACE_JSON : dot && !strcmp(dot, ".vcd") ? TG_TRACE_VCD :
+                  dot && !strcmp(dot, ".txt") ? TG_TRACE_TEXT : -1;
+        if (fmt < 0) { fprintf(stderr, "tgpu run: --trace %s: the extension picks the format: .txt, .json or .vcd\n", trace); rc = 2; }
+        else if (!(tf = fopen(trace, "w"))) { fprintf(stderr, "tgpu run: cannot write %s\n", trace); rc = 2; }
+        else tg_sim_trace_begin(sim, tf, fmt, trace_core, trace_warp);
+    }
     uint8_t params[4096] = { 0 };
     for (int i = 0; i < nargs && rc == 0; i++) {
         if (setup_arg(sim, &args[i])) { rc = 2; break; }
@@ -245,13 +275,23 @@ int tg_cmd_run(int argc, char **argv)
                 }
                 free(buf);
             }
-            if (rc == 0)
-                printf("%s: grid (%u,%u,%u) block (%u,%u,%u): %llu warp-instructions, %llu thread-instructions, "
-                       "%.3f s (%.1f M thread-instr/s)\n", k->name, grid.x, grid.y, grid.z, block.x, block.y, block.z,
-                       (unsigned long long)st.warp_instrs, (unsigned long long)st.thread_instrs, s,
-                       s > 0 ? (double)st.thread_instrs / s / 1e6 : 0.0);
+            if (rc == 0) {
+                printf("%s: grid (%u,%u,%u) block (%u,%u,%u): %llu warp-instructions, %llu thread-instructions, ",
+                       k->name, grid.x, grid.y, grid.z, block.x, block.y, block.z,
+                       (unsigned long long)st.warp_instrs, (unsigned long long)st.thread_instrs);
+                if (cfg.cycle_mode) printf("%llu cycles (%s), ", (unsigned long long)st.cycles, tg_sim_timing_config(sim)->name);
+                printf("%.3f s (%.1f M thread-instr/s)\n", s, s > 0 ? (double)st.thread_instrs / s / 1e6 : 0.0);
+            }
+            tg_timing_stats ts;
+            if (rc == 0 && cfg.cycle_mode && tg_sim_timing_stats(sim, &ts) == 0) {
+                if (show_stats) tg_timing_stats_print(&ts, stdout);
+                FILE *jf = stats_json ? fopen(stats_json, "w") : NULL;
+                if (stats_json && !jf) { fprintf(stderr, "tgpu run: cannot write %s\n", stats_json); rc = 2; }
+                if (jf) { tg_timing_stats_json(&ts, jf); fclose(jf); }
+            }
         }
     }
+    if (tf) { tg_sim_trace_end(sim); fclose(tf); }
     if (sim) tg_sim_destroy(sim);
     tg_module_free(&m);
     return rc;
