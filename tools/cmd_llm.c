@@ -175,11 +175,12 @@ static void print_report(tg_llm *llm, int n_forward)
     uint64_t cycles = 0, instrs = 0;
     for (int i = 0; i < n; i++) { total_s += ks[i].seconds; cycles += ks[i].cycles; instrs += ks[i].thread_instrs; }
     printf("\n== device report (%s backend, %d forward passes) ==\n", tg_dev_backend_of(d), n_forward);
-    printf("%-18s %9s %8s %14s %16s\n", "kernel", "launches", "time %", "cycles", "thread-instrs");
+    /* the share of simulated cycles where the backend counts them, else of host time */
+    printf("%-18s %9s %8s %14s %16s\n", "kernel", "launches", cycles ? "cycles %" : "time %", "cycles", "thread-instrs");
     for (int i = 0; i < n; i++)
         printf("%-18s %9llu %7.1f%% %14llu %16llu\n", ks[i].name, (unsigned long long)ks[i].launches,
-               total_s > 0 ? 100.0 * ks[i].seconds / total_s : 0.0, (unsigned long long)ks[i].cycles,
-               (unsigned long long)ks[i].thread_instrs);
+               cycles ? 100.0 * (double)ks[i].cycles / (double)cycles : total_s > 0 ? 100.0 * ks[i].seconds / total_s : 0.0,
+               (unsigned long long)ks[i].cycles, (unsigned long long)ks[i].thread_instrs);
     if (n_forward > 0 && instrs > 0) {
         printf("per token: %.0f thread-instructions", (double)instrs / n_forward);
         if (cycles) printf(", %.0f cycles", (double)cycles / n_forward);
