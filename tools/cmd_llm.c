@@ -265,10 +265,12 @@ int tg_cmd_llm(int argc, char **argv)
         rc = 2;
     } else {
         tg_llm_metrics m;
+        if (!p.chat) { fputs(prompt, stdout); fflush(stdout); }   /* the continuation reads on from it */
         rc = tg_llm_generate(llm, prompt, &p, stream_text, NULL, &m, err, sizeof err) ? 2 : 0;
         if (rc) fprintf(stderr, "tgpu llm: %s\n", err);
         else {
             printf("\n");
+            fflush(stdout);
             fprintf(stderr, "load %.3f s | prompt %d tokens, prefill %.3f s (%.2f tok/s) | time to first token %.3f s | "
                     "generated %d tokens, decode %.2f tok/s | peak RSS %.1f MiB\n",
                     m.load_s, m.n_prompt, m.prefill_s, m.prefill_tok_s, m.ttft_s, m.n_generated,
