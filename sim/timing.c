@@ -254,20 +254,24 @@ static uint64_t global_access(struct tg_timing *t, sm *m, const tg_step_info *in
 }
 
 /* Shared memory: the access takes as many passes as the most-used bank has distinct words. */
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 static uint32_t bank_passes(const tg_timing_config *c, const tg_step_info *in)
 {
-    uint32_t words[64][8];   /* per bank: distinct word addresses (capped) */
-    uint8_t count[64] = { 0 };
-    uint32_t banks = c->shared_banks > 64 ? 64 : c->shared_banks, worst = 1, per = in->bytes > 4 ? in->bytes / 4 : 1;
+    uint32_t words[TG_MAX_LANES * 4], n = 0, per = in->bytes > 4 ? in->bytes / 4 : 1;
     TG_FOR_LANES(in->exec, l)
-        for (uint32_t k = 0; k < per; k++) {
-            uint32_t word = in->addr[l] / 4 + k, bank = word % banks;
-            int seen = 0;
-            for (int i = 0; i < count[bank] && !seen; i++) seen = words[bank][i] == word;
-            if (!seen && count[bank] < 8) words[bank][count[bank]++] = word;
-            else if (!seen) count[bank]++;   /* beyond 8 distinct words: count, stop remembering */
-            if (count[bank] > worst) worst = count[bank];
-        }
+        for (uint32_t k = 0; k < per; k++) words[n++] = in->addr[l] / 4 + k;
+    qsort(words, n, sizeof *words, cmp_u32);
+    uint32_t count[64] = { 0 }, banks = c->shared_banks > 64 ? 64 : c->shared_banks, worst = 1;
+    for (uint32_t i = 0; i < n; i++) {
+        if (i && words[i] == words[i - 1]) continue;   /* same word: one broadcast */
+        uint32_t b = words[i] % banks;
+        if (++count[b] > worst) worst = count[b];
+    }
     return worst;
 }
 
