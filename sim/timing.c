@@ -49,6 +49,7 @@ struct tg_timing {
     FILE *trace;
     int trace_format, trace_sm, trace_warp;
     uint64_t trace_base;         /* cycles of earlier launches, so traces line up */
+    uint64_t drain;              /* latest completion of any memory request of this launch */
 };
 
 struct tg_timing *tg_timing_create(const tg_sim_config *c, char *err, size_t errlen)
@@ -248,6 +249,7 @@ static uint64_t global_access(struct tg_timing *t, sm *m, const tg_step_info *in
             m->mshr[which[i]] = finish[i];
         }
     }
+    if (done > t->drain) t->drain = done;   /* the launch ends when its memory traffic has drained */
     return is_load || is_atom ? done : now + 1;   /* stores do not hold the warp */
 }
 
@@ -467,6 +469,7 @@ int tg_timing_run(tg_sim *s, const tg_launch *l, const tg_pinst *code, uint32_t 
         return -1;
     }
     tg_dram_new_epoch(&t->dram);
+    t->drain = 0;
     sm *sms = calloc(c->num_sms, sizeof *sms);
     int rc = sms ? 0 : -1;
     for (uint32_t i = 0; i < c->num_sms && rc == 0; i++) {
@@ -566,7 +569,8 @@ int tg_timing_run(tg_sim *s, const tg_launch *l, const tg_pinst *code, uint32_t 
         now += step;
     }
 done:
-    if (stats) { stats->cycles = now; }
+    if (t->drain > now) now = t->drain;
+    if (stats) stats->cycles = now;
     st->cycles += now;
     st->launches++;
     t->trace_base += now;
