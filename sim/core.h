@@ -36,6 +36,8 @@ typedef struct tg_warp {
     uint32_t waiting;               /* lanes blocked at a barrier */
     uint8_t bar_of[TG_MAX_LANES];   /* barrier id a waiting lane waits on */
     uint32_t pc[TG_MAX_LANES];      /* per-lane program counters (instruction index) */
+    uint32_t same_pc;               /* when same_mask == live & ~waiting: all those lanes are at this pc */
+    uint32_t same_mask;             /* 0: unknown, recompute the minimum pc */
     uint32_t pred[8];               /* predicate p -> lane mask; pred[7] = all lanes (pt) */
     uint32_t *regs;                 /* rows of warp_size values: nregs rows, zero row, sink row */
     uint64_t issued;                /* warp-instructions issued */

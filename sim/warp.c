@@ -89,9 +89,15 @@ static int do_bar(tg_block *b, tg_warp *w, const tg_pinst *pi, uint32_t pc, uint
 
 int tg_warp_step(tg_block *b, tg_warp *w, tg_step_info *info)
 {
-    uint32_t runnable = w->live & ~w->waiting, active;
+    uint32_t runnable = w->live & ~w->waiting, active, pc;
     if (!runnable) return TG_STEP_IDLE;
-    uint32_t pc = min_pc(w, runnable, &active);
+    if (w->same_mask == runnable) {   /* converged: no need to look at every lane */
+        pc = w->same_pc;
+        active = runnable;
+    } else {
+        pc = min_pc(w, runnable, &active);
+    }
+    w->same_mask = 0;
     const tg_kernel *k = b->k;
     if (pc < k->entry || pc >= k->end)
         return tg_block_fault(b, w, __builtin_ctz(active), pc, TG_FAULT_ILLEGAL, TG_SPACE_NONE, 0,
@@ -119,6 +125,10 @@ int tg_warp_step(tg_block *b, tg_warp *w, tg_step_info *info)
     case TG_OP_BRA:
         advance(w, active & ~exec, pc + 1);
         advance(w, exec, pi->imm);
+        if (active == runnable && (exec == active || exec == 0)) {   /* uniform branch: still converged */
+            w->same_mask = runnable;
+            w->same_pc = exec ? pi->imm : pc + 1;
+        }
         return TG_STEP_OK;
     case TG_OP_EXIT:
         advance(w, active & ~exec, pc + 1);
@@ -160,5 +170,6 @@ int tg_warp_step(tg_block *b, tg_warp *w, tg_step_info *info)
     }
     if (rc != TG_STEP_OK) return rc;
     advance(w, active, pc + 1);
+    if (active == runnable) { w->same_mask = runnable; w->same_pc = pc + 1; }
     return TG_STEP_OK;
 }
