@@ -127,7 +127,7 @@ DEMO_TOKENS ?= 16
 demo: all
 	$(TGPU) llm -m $(DEMO_MODEL) -p "$(DEMO_PROMPT)" -n $(DEMO_TOKENS) --temp 0 --backend sim --mode cycle \
 	    --kernels $(BUILD)/kernels --report
-	$(TGPU) diff -m $(DEMO_MODEL) -p "$(DEMO_PROMPT)" -n 4 --backends cpu,sim --kernels $(BUILD)/kernels
+	$(TGPU) diff -m $(DEMO_MODEL) -p "$(DEMO_PROMPT)" -n 4 --backends cpu,sim --mode cycle --kernels $(BUILD)/kernels
 
 # The full gate (README's test command): gcc and clang builds with -Werror, all tests, and all tests
 # again under ASan + UBSan.

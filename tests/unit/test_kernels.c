@@ -2,7 +2,8 @@
  * inputs with ragged sizes, against plain C references. vecadd and matadd are exact (one f32 add
  * per element, same as C). matmul_naive and matmul_tiled sum in k order with fused multiply-adds,
  * so the reference uses fmaf in the same order and the results must match bit for bit.
- * reduce_shfl sums u32 (exact); divergence counts Collatz steps (exact). */
+ * reduce_shfl sums u32 (exact); divergence counts Collatz steps (exact). Everything runs twice, in
+ * functional mode and on the cycle-level timing model, which must give the same results. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,17 +155,24 @@ static void test_divergence(tg_sim *s)
 
 int main(void)
 {
-    tg_sim_config c;
-    tg_sim_config_default(&c);
-    tg_sim *s = tg_sim_create(&c);
-    if (!s) { printf("FAIL: no simulator\n"); return 1; }
-    test_vecadd(s);
-    test_matadd(s);
-    test_matmul(s, "matmul_naive", (tg_dim3){ 16, 8, 1 });
-    test_matmul(s, "matmul_tiled", (tg_dim3){ 16, 16, 1 });
-    test_reduce(s);
-    test_divergence(s);
-    tg_sim_destroy(s);
+    for (int cycle = 0; cycle < 2; cycle++) {
+        tg_sim_config c;
+        tg_sim_config_default(&c);
+        c.cycle_mode = cycle;
+        char err[256], preset[512];
+        snprintf(preset, sizeof preset, "%s/sim/presets/default.cfg", getenv("TG_ROOT") ? getenv("TG_ROOT") : ".");
+        c.timing_preset = cycle ? preset : NULL;
+        tg_sim *s = tg_sim_create_ex(&c, err, sizeof err);
+        if (!s) { printf("FAIL: %s\n", err); return 1; }
+        printf("-- %s mode\n", cycle ? "cycle" : "functional");
+        test_vecadd(s);
+        test_matadd(s);
+        test_matmul(s, "matmul_naive", (tg_dim3){ 16, 8, 1 });
+        test_matmul(s, "matmul_tiled", (tg_dim3){ 16, 16, 1 });
+        test_reduce(s);
+        test_divergence(s);
+        tg_sim_destroy(s);
+    }
     if (failures) { printf("%d failures\n", failures); return 1; }
     return 0;
 }
