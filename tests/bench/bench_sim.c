@@ -2,7 +2,7 @@
  * second (sum over issued warp-instructions of the lanes that executed), for two kernels:
  *   ffma:   a 4-way unrolled FFMA loop (compute bound, no divergence)
  *   intmem: an integer/memory mix (address arithmetic, ldg/stg, shared stores/loads, a barrier)
- * Each kernel runs several launches; the best wall time counts. Prints one line per kernel. */
+ * Each kernel runs five launches; the best process CPU time counts (the build machine is shared). Prints one line per kernel. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +14,7 @@
 static double now(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);   /* CPU time: the machine is shared */
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
@@ -50,7 +50,7 @@ static void bench(const char *name, const char *src, unsigned grid, unsigned blo
     tg_launch l = { &m, &m.kernels[0], { grid, 1, 1 }, { block, 1, 1 }, params, 8, 0 };
     double best = 1e30;
     tg_run_stats st;
-    for (int rep = 0; rep < 3; rep++) {
+    for (int rep = 0; rep < 5; rep++) {
         tg_fault f;
         double t0 = now();
         if (tg_sim_launch(s, &l, &st, &f)) {
