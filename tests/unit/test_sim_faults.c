@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "isa/asm.h"
+#include "isa/isa.h"
 #include "sim/sim.h"
 
 static int failures, checks;
@@ -118,6 +119,10 @@ static void control_faults(void)
     /* an undefined opcode (0x7f) at pc PICK_LEN, reached only by the picked thread */
     run_case("illegal word", PICK " @!p0 exit\n nop\n exit\n", 2, 64, 0, PICK_LEN + 1, 0x7f,
              (want){ TG_FAULT_ILLEGAL, 1, 1, 5, PICK_LEN + 1, TG_SPACE_NONE, 0, 0, "undefined opcode" }, NULL);
+    /* a register the kernel did not declare (the kernel uses r0..r10, so it has 11) */
+    tg_inst big = { .op = TG_OP_MOV, .guard = TG_PT, .rd = 200, .bimm = true, .imm = 5 };
+    run_case("register beyond count", PICK " @!p0 exit\n nop\n exit\n", 2, 64, 0, PICK_LEN + 1, tg_encode(&big),
+             (want){ TG_FAULT_ILLEGAL, 1, 1, 5, PICK_LEN + 1, TG_SPACE_NONE, 0, 0, "register count" }, NULL);
     /* falling off the end of the kernel: pc == end */
     run_case("pc past the end", PICK " @!p0 exit\n nop\n", 2, 64, 0, -1, 0,
              (want){ TG_FAULT_ILLEGAL, 1, 1, 5, PICK_LEN + 2, TG_SPACE_NONE, 0, 0, "outside the kernel" }, NULL);
