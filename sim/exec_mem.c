@@ -15,10 +15,11 @@ static const char *const space_word[] = { "", "global", "shared", "local", "para
 static uint8_t *resolve(tg_block *b, tg_warp *w, const tg_pinst *pi, uint32_t pc, uint32_t l, int space,
                         uint32_t addr, unsigned bytes, int store)
 {
+    const char *what = store == 2 ? "atomic" : store ? "store" : "load";
     if (addr % bytes)
         return tg_block_fault(b, w, (int)l, pc, TG_FAULT_MISALIGNED, space, addr,
                               "%u-byte %s %s at an address that is not a multiple of %u", bytes,
-                              space_word[space], store ? "store" : "load", bytes), NULL;
+                              space_word[space], what, bytes), NULL;
     switch (space) {
     case TG_SPACE_GLOBAL:
         if (tg_mem_valid(b->sim, addr, bytes)) return b->sim->mem + addr;
@@ -26,19 +27,19 @@ static uint8_t *resolve(tg_block *b, tg_warp *w, const tg_pinst *pi, uint32_t pc
             char near[128];
             tg_mem_describe(b->sim, addr, near, sizeof near);
             tg_block_fault(b, w, (int)l, pc, TG_FAULT_OOB, space, addr, "%u-byte global %s outside every allocation; %s",
-                           bytes, store ? "store" : "load", near);
+                           bytes, what, near);
         }
         return NULL;
     case TG_SPACE_SHARED:
         if ((uint64_t)addr + bytes <= b->shared_bytes) return b->shared + addr;
         tg_block_fault(b, w, (int)l, pc, TG_FAULT_OOB, space, addr, "%u-byte shared %s past the block's %u shared bytes",
-                       bytes, store ? "store" : "load", b->shared_bytes);
+                       bytes, what, b->shared_bytes);
         return NULL;
     case TG_SPACE_LOCAL:
         if ((uint64_t)addr + bytes <= b->local_bytes)
             return b->local + (size_t)(w->id * b->warp_size + l) * b->local_bytes + addr;
         tg_block_fault(b, w, (int)l, pc, TG_FAULT_OOB, space, addr, "%u-byte local %s past the thread's %u local bytes",
-                       bytes, store ? "store" : "load", b->local_bytes);
+                       bytes, what, b->local_bytes);
         return NULL;
     default:
         if ((uint64_t)addr + bytes <= b->param_bytes) return (uint8_t *)(uintptr_t)(b->params + addr);
@@ -99,7 +100,7 @@ int tg_exec_mem(tg_block *b, tg_warp *w, const tg_pinst *pi, uint32_t pc, uint32
         TG_FOR_LANES(exec, l) {
             uint32_t addr = A[l];
             if (info) info->addr[l] = addr;
-            uint8_t *p = resolve(b, w, pi, pc, l, space, addr, 4, 1);
+            uint8_t *p = resolve(b, w, pi, pc, l, space, addr, 4, 2);
             if (!p) return TG_STEP_FAULT;
             uint32_t old = rd32(p);
             wr32(p, atomic_op(pi->mod, old, B[l], C[l]));

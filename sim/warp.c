@@ -22,6 +22,14 @@ static uint32_t min_pc(const tg_warp *w, uint32_t runnable, uint32_t *active)
     return best;
 }
 
+/* Without -mpopcnt __builtin_popcount is a library call; this runs on every issue. */
+static unsigned popcount32(uint32_t x)
+{
+    x = x - ((x >> 1) & 0x55555555u);
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    return (((x + (x >> 4)) & 0x0f0f0f0fu) * 0x01010101u) >> 24;
+}
+
 static uint32_t guard_mask(const tg_warp *w, const tg_pinst *pi)
 {
     uint32_t g = w->pred[pi->guard];
@@ -81,7 +89,7 @@ static int do_bar(tg_block *b, tg_warp *w, const tg_pinst *pi, uint32_t pc, uint
         return tg_block_fault(b, w, __builtin_ctz(exec), pc, TG_FAULT_ILLEGAL, TG_SPACE_NONE, 0,
                               "bar %u reached with thread counts %u and %u", id, bar->expected, count);
     bar->expected = count;
-    bar->waiting += (uint32_t)__builtin_popcount(exec);
+    bar->waiting += popcount32(exec);
     w->waiting |= exec;
     TG_FOR_LANES(exec, l) w->bar_of[l] = (uint8_t)id;
     return tg_block_release_barriers(b);
@@ -109,7 +117,7 @@ int tg_warp_step(tg_block *b, tg_warp *w, tg_step_info *info)
     w->issued++;
     (*b->clock)++;
     b->warp_instrs++;
-    b->thread_instrs += (uint64_t)__builtin_popcount(exec);
+    b->thread_instrs += popcount32(exec);
     if (info) {
         info->pc = pc;
         info->op = pi->op;
@@ -133,7 +141,7 @@ int tg_warp_step(tg_block *b, tg_warp *w, tg_step_info *info)
     case TG_OP_EXIT:
         advance(w, active & ~exec, pc + 1);
         w->live &= ~exec;
-        b->live_threads -= (uint32_t)__builtin_popcount(exec);
+        b->live_threads -= popcount32(exec);
         return exec ? tg_block_release_barriers(b) : TG_STEP_OK;
     case TG_OP_BAR:
         advance(w, active, pc + 1);

@@ -23,7 +23,7 @@ static uint32_t run1(const char *instr, uint32_t a, uint32_t b, uint32_t c, int 
              " %s\n%s stg.b32 [r10], r4\n exit\n", a, b, c, instr, pred ? " mov r5, 1\n sel r4, r5, 0, p0\n" : "");
     tg_module m;
     if (tg_asm_source(src, strlen(src), instr, &m, err, sizeof err)) { printf("FAIL: %s\n", err); exit(1); }
-    uint32_t out = tg_sim_alloc(sim, 4), v = 0;
+    uint32_t out = tg_sim_alloc(sim, 16), v = 0;   /* 16: room for b128 cases */
     tg_launch l = { &m, &m.kernels[0], { 1, 1, 1 }, { 1, 1, 1 }, &out, 4, 0 };
     tg_fault f;
     if (tg_sim_launch(sim, &l, NULL, &f)) { char line[512]; tg_fault_format(&f, line, sizeof line); printf("FAIL: %s: %s\n", instr, line); exit(1); }
@@ -99,6 +99,66 @@ static void integer(void)
     EXPECTP("isetp.ge p0, r1, 5", 5, 0, 0, 1);
     EXPECT("isetp.eq p1, r1, r2\n pxor p2, p1, pt\n sel r4, r1, r3, !p2", 4, 4, 9, 4);
     EXPECT("mov r4, -1.5", 0, 0, 0, 0xbfc00000);
+}
+
+/* Loads and stores of every width, little-endian, sign/zero extension; out (r10) is 16 bytes. */
+static void memory(void)
+{
+    const char *put = "stg.b32 [r10], r1\n stg.b32 [r10+4], r2\n stg.b32 [r10+8], r3\n ";
+    char ins[256];
+#define MEM(body, want) do { snprintf(ins, sizeof ins, "%s%s", put, body); \
+        EXPECT(ins, 0x8081f2f3, 0x11223344, 0x55667788, want); } while (0)
+    MEM("ldg.u8 r4, [r10]", 0xf3);
+    MEM("ldg.s8 r4, [r10]", 0xfffffff3);
+    MEM("ldg.u8 r4, [r10+3]", 0x80);
+    MEM("ldg.s8 r4, [r10+2]", 0xffffff81);
+    MEM("ldg.u16 r4, [r10+2]", 0x8081);
+    MEM("ldg.s16 r4, [r10]", 0xfffff2f3);
+    MEM("ldg.b64 r6, [r10]\n mov r4, r7", 0x11223344);
+    MEM("ldg.b64 r6, [r10+8]\n mov r4, r6", 0x55667788);
+    MEM("ldg.b128 r12, [r10]\n mov r4, r14", 0x55667788);
+    MEM("ldg.b128 r12, [r10]\n mov r4, r15", 0);                       /* bytes 12..15: never written */
+    MEM("mov r5, 0x55\n stg.u8 [r10+1], r5\n ldg.b32 r4, [r10]", 0x808155f3);
+    MEM("mov r5, 0xabcd1234\n stg.u16 [r10+2], r5\n ldg.b32 r4, [r10]", 0x1234f2f3);
+    MEM("stg.b64 [r10+8], r1\n ldg.b32 r4, [r10+12]", 0x11223344);      /* r1, r2 -> bytes 8..15 */
+    MEM("stg.b128 [r10], r0\n ldg.b32 r4, [r10+8]", 0x11223344);        /* r0..r3 -> bytes 0..15 */
+    MEM("ldp.b32 r5, [rz]\n isub r4, r5, r10", 0);                       /* the param block holds out */
+#undef MEM
+}
+
+/* Every atomic op: r1 = old memory value, r2 = b, r3 = c. EXPECT_ATOM checks the returned old value
+ * and the new memory value. */
+static void atom_case(const char *op, uint32_t old, uint32_t b, uint32_t c, uint32_t want_new, int line)
+{
+    char ins[160];
+    const char *c_operand = strcmp(op, "atomg.cas") == 0 ? ", r3" : "";
+    snprintf(ins, sizeof ins, "stg.b32 [r10], r1\n %s r4, [r10], r2%s", op, c_operand);
+    check(ins, old, b, c, old, 0, line);
+    snprintf(ins, sizeof ins, "stg.b32 [r10], r1\n %s r5, [r10], r2%s\n ldg.b32 r4, [r10]", op, c_operand);
+    check(ins, old, b, c, want_new, 0, line);
+}
+#define EXPECT_ATOM(op, old, b_, c_, want_new) atom_case(op, old, b_, c_, want_new, __LINE__)
+static void atomics(void)
+{
+    EXPECT_ATOM("atomg.add", 0xffffffff, 2, 0, 1);                     /* wraps */
+    EXPECT_ATOM("atomg.fadd", fb(1), fb(2), 0, fb(3));
+    EXPECT_ATOM("atomg.fadd", 0x7fc00001, fb(2), 0, 0x7fffffff);        /* canonical NaN */
+    EXPECT_ATOM("atomg.smin", (uint32_t)-1, 1, 0, (uint32_t)-1);
+    EXPECT_ATOM("atomg.smax", (uint32_t)-1, 1, 0, 1);
+    EXPECT_ATOM("atomg.umin", (uint32_t)-1, 1, 0, 1);
+    EXPECT_ATOM("atomg.umax", (uint32_t)-1, 1, 0, 0xffffffff);
+    EXPECT_ATOM("atomg.exch", 5, 9, 0, 9);
+    EXPECT_ATOM("atomg.cas", 5, 5, 9, 9);                               /* compare equal: swap */
+    EXPECT_ATOM("atomg.cas", 5, 6, 9, 5);                               /* not equal: unchanged */
+    EXPECT_ATOM("atomg.and", 0xf0f0, 0xff00, 0, 0xf000);
+    EXPECT_ATOM("atomg.or", 0xf0f0, 0xff00, 0, 0xfff0);
+    EXPECT_ATOM("atomg.xor", 0xf0f0, 0xff00, 0, 0x0ff0);
+    EXPECT_ATOM("atomg.inc", 3, 9, 0, 4);
+    EXPECT_ATOM("atomg.inc", 9, 9, 0, 0);                               /* old >= b: 0 */
+    EXPECT_ATOM("atomg.inc", 12, 9, 0, 0);
+    EXPECT_ATOM("atomg.dec", 5, 9, 0, 4);
+    EXPECT_ATOM("atomg.dec", 0, 9, 0, 9);                               /* old == 0: b */
+    EXPECT_ATOM("atomg.dec", 10, 9, 0, 9);                              /* old > b: b */
 }
 
 static void floating(void)
@@ -213,6 +273,26 @@ static void warp_ops(void)
     warp_case(" isetp.eq p1, r0, 40\n vote.any p2, p1\n mov r7, 1\n sel r4, r7, 0, p2", w, "vote.any none");
     for (int i = 0; i < 32; i++) w[i] = 0;
     warp_case(" isetp.lt p1, r0, 7\n vote.uni p2, p1\n mov r7, 1\n sel r4, r7, 0, p2", w, "vote.uni mixed");
+    /* special registers over one 32-thread block */
+    for (int i = 0; i < 32; i++) w[i] = (1u << i) - 1;
+    warp_case(" s2r r4, %lanemask_lt", w, "lanemask_lt");
+    for (int i = 0; i < 32; i++) w[i] = i == 31 ? 0xffffffffu : (2u << i) - 1;
+    warp_case(" s2r r4, %lanemask_le", w, "lanemask_le");
+    for (int i = 0; i < 32; i++) w[i] = ~((1u << i) - 1);
+    warp_case(" s2r r4, %lanemask_ge", w, "lanemask_ge");
+    for (int i = 0; i < 32; i++) w[i] = i == 31 ? 0 : ~((2u << i) - 1);
+    warp_case(" s2r r4, %lanemask_gt", w, "lanemask_gt");
+    for (int i = 0; i < 32; i++) w[i] = 1u << i;
+    warp_case(" s2r r4, %lanemask_eq", w, "lanemask_eq");
+    for (int i = 0; i < 32; i++) w[i] = (uint32_t)i;
+    warp_case(" s2r r4, %tid.x", w, "tid.x");
+    for (int i = 0; i < 32; i++) w[i] = 32 + 1 * 100 + 0;
+    warp_case(" s2r r4, %ntid.x\n s2r r5, %nwarpid\n mov r6, 100\n imad r4, r5, r6, r4\n s2r r5, %warpid\n iadd r4, r4, r5", w,
+              "ntid.x, nwarpid, warpid");
+    for (int i = 0; i < 32; i++) w[i] = 32 + 1000 * 4;
+    warp_case(" s2r r4, %warpsz\n s2r r5, %nsmid\n mov r6, 1000\n imad r4, r5, r6, r4", w, "warpsz, nsmid");
+    for (int i = 0; i < 32; i++) w[i] = 1;
+    warp_case(" s2r r5, %clock\n s2r r6, %clock\n isub r4, r6, r5", w, "clock counts instructions");
     /* contended atomics: every lane adds lane+1 to one word and takes a ticket with inc */
     for (int i = 0; i < 32; i++) w[i] = 528;
     warp_case(" ldp.b32 r5, [out]\n iadd r6, r0, 1\n atomg.add rz, [r5], r6\n bar 0\n ldg.b32 r4, [r5]", w, "atomg.add contention");
@@ -225,6 +305,8 @@ int main(void)
     sim = tg_sim_create(&c);
     integer();
     floating();
+    memory();
+    atomics();
     warp_ops();
     tg_sim_destroy(sim);
     printf("%d cases, %d failures\n", cases, failures);
