@@ -390,41 +390,63 @@ static const tg_opinfo *split_mnemonic(const char *word, const char **suffix)
     }
 }
 
-static int is_f32_b(unsigned op)
+bool tg_asm_takes_rounding(unsigned opcode)
+{
+    const tg_opinfo *oi = tg_opinfo_get(opcode);
+    if (!oi || oi->format != TG_FMT_RA) return false;
+    tg_inst in = { .op = (uint8_t)opcode, .guard = TG_PT, .mod = TG_NUM_ROUNDS - 1 }, out;
+    const char *why;
+    return tg_decode(tg_encode(&in), &out, &why) == 0;
+}
+
+bool tg_asm_b_is_f32(unsigned op)
 {
     return op == TG_OP_FADD || op == TG_OP_FSUB || op == TG_OP_FMUL || op == TG_OP_FMIN ||
            op == TG_OP_FMAX || op == TG_OP_FDIV || op == TG_OP_FSETP;
 }
 
+/* "a width (u8 s8 ...)": the legal spellings of a mod table, straight from isa.c's names. */
+static const char *spellings(char *buf, size_t n, const char *what, const char *const *names, int count,
+                             int skip_signed)
+{
+    size_t len = (size_t)snprintf(buf, n, "%s (", what);
+    for (int i = 0; i < count && len < n; i++) {
+        if (skip_signed && (i == TG_W_S8 || i == TG_W_S16)) continue;  /* stores have no signed widths */
+        len += (size_t)snprintf(buf + len, n - len, "%s%s", len && buf[len - 1] != '(' ? " " : "", names[i]);
+    }
+    if (len < n) snprintf(buf + len, n - len, ")");
+    return buf;
+}
+
 static int set_suffix(asm_state *s, const char *at, const tg_opinfo *oi, const char *sfx, tg_inst *in)
 {
     int v = -1;
-    const char *what = NULL;
+    char what[200];
     switch (oi->format) {
-    case TG_FMT_SETP:
-        v = name_index(tg_cond_names, oi->opcode == TG_OP_FSETP ? TG_NUM_CONDS : TG_COND_GE + 1, sfx);
-        what = oi->opcode == TG_OP_FSETP ? "a comparison (eq ne lt le gt ge equ neu ltu leu gtu geu num nan)"
-                                          : "a comparison (eq ne lt le gt ge)";
+    case TG_FMT_SETP: {
+        int n = oi->opcode == TG_OP_FSETP ? TG_NUM_CONDS : TG_COND_GE + 1;  /* integer: eq..ge */
+        v = name_index(tg_cond_names, n, sfx);
+        spellings(what, sizeof what, "a comparison", tg_cond_names, n, 0);
         break;
+    }
     case TG_FMT_LD: case TG_FMT_ST:
         v = name_index(tg_width_names, TG_NUM_WIDTHS, sfx);
         if (oi->format == TG_FMT_ST && (v == TG_W_S8 || v == TG_W_S16)) v = -1;
-        what = oi->format == TG_FMT_ST ? "a width (u8 u16 b32 b64 b128)" : "a width (u8 s8 u16 s16 b32 b64 b128)";
+        spellings(what, sizeof what, "a width", tg_width_names, TG_NUM_WIDTHS, oi->format == TG_FMT_ST);
         break;
     case TG_FMT_ATOM:
         v = name_index(tg_atomop_names, TG_NUM_ATOMOPS, sfx);
-        what = "an atomic operation (add fadd smin smax umin umax exch cas and or xor inc dec)";
+        spellings(what, sizeof what, "an atomic operation", tg_atomop_names, TG_NUM_ATOMOPS, 0);
         break;
     case TG_FMT_SHFL:
         v = name_index(tg_shfl_mode_names, TG_NUM_SHFL_MODES, sfx);
-        what = "a shuffle mode (idx up down bfly)";
+        spellings(what, sizeof what, "a shuffle mode", tg_shfl_mode_names, TG_NUM_SHFL_MODES, 0);
         break;
     default:
-        if (oi->opcode == TG_OP_F2I || oi->opcode == TG_OP_F2U || oi->opcode == TG_OP_I2F ||
-            oi->opcode == TG_OP_U2F || oi->opcode == TG_OP_FRND) {
+        if (tg_asm_takes_rounding(oi->opcode)) {
             if (!*sfx) { in->mod = TG_RND_RN; return 0; }
             v = name_index(tg_round_names, TG_NUM_ROUNDS, sfx);
-            what = "a rounding mode (rn rz rm rp)";
+            spellings(what, sizeof what, "a rounding mode", tg_round_names, TG_NUM_ROUNDS, 0);
             break;
         }
         if (*sfx) return error_at(s, at, "%s takes no suffix (found .%s)", oi->mnemonic, sfx);
@@ -459,7 +481,7 @@ static int instruction(asm_state *s, const char *p)
     if (!oi) return error_at(s, mat, "unknown instruction '%s'", word);
     in.op = oi->opcode;
     if (set_suffix(s, mat, oi, sfx, &in)) return -1;
-    int r, pr, neg, f32b = is_f32_b(oi->opcode);
+    int r, pr, neg, f32b = tg_asm_b_is_f32(oi->opcode);
     switch (oi->format) {
     case TG_FMT_NONE:
         break;

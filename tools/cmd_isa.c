@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "isa/isa.h"
+#include "isa/asm.h"
 #include "tools/commands.h"
 
 static const char *const operands[TG_NUM_FORMATS] = {
@@ -22,9 +22,7 @@ static const char *suffix_of(const tg_opinfo *oi)
     case TG_FMT_SHFL: return ".mode";
     default: break;
     }
-    if (oi->opcode == TG_OP_F2I || oi->opcode == TG_OP_F2U || oi->opcode == TG_OP_I2F ||
-        oi->opcode == TG_OP_U2F || oi->opcode == TG_OP_FRND)
-        return "[.rnd]";
+    if (tg_asm_takes_rounding(oi->opcode)) return "[.rnd]";
     return "";
 }
 
