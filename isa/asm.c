@@ -25,6 +25,7 @@ typedef struct asm_state {
     size_t code_cap;
     tg_kernel *k;              /* current kernel, NULL before the first .kernel */
     int max_reg;               /* highest register used in the current kernel */
+    int regs_line, regs_col;   /* where the kernel's .regs stands (0: no .regs, count them) */
     label *labels;             /* every label of the file, found by the first pass */
     int nlabels, labels_cap;
 } asm_state;
@@ -284,7 +285,14 @@ static int finish_kernel(asm_state *s)
     tg_kernel *k = s->k;
     k->end = s->m->ncode;
     if (k->end == k->entry) return error_at(s, NULL, "kernel %s has no instructions", k->name);
-    if (k->nregs == 0) k->nregs = (uint32_t)(s->max_reg + 1);
+    if (!s->regs_line) {
+        k->nregs = (uint32_t)(s->max_reg + 1);
+    } else if (k->nregs < (uint32_t)(s->max_reg + 1)) {
+        snprintf(s->err, s->errlen, "%s:%d:%d: .regs %u, but kernel %s uses r%d", s->file, s->regs_line,
+                 s->regs_col, k->nregs, k->name, s->max_reg);
+        s->failed = 1;
+        return -1;
+    }
     s->k = NULL;
     return 0;
 }
@@ -309,6 +317,7 @@ static int directive(asm_state *s, const char *p)
         snprintf(s->k->name, sizeof s->k->name, "%s", name);
         s->k->entry = s->m->ncode;
         s->max_reg = -1;
+        s->regs_line = 0;
         return 0;
     }
     if (!s->k) return error_at(s, at, "%s outside a kernel (start one with .kernel NAME)", d);
@@ -354,12 +363,21 @@ static int directive(asm_state *s, const char *p)
         sy->offset = (k->shared_bytes + (uint32_t)align - 1) & ~((uint32_t)align - 1);
         sy->size = (uint32_t)bytes;
         k->shared_bytes = sy->offset + sy->size;
-    } else if (!strcmp(d, ".local") || !strcmp(d, ".regs")) {
+    } else if (!strcmp(d, ".local")) {
         const char *vat = p;
         long v = strtol(p, (char **)&p, 0);
-        if (v <= 0 || (!strcmp(d, ".regs") && v > TG_NUM_REGS) || v > (1 << 20))
-            return error_at(s, vat, "expected a positive count%s", !strcmp(d, ".regs") ? " up to 255" : "");
-        if (!strcmp(d, ".local")) k->local_bytes = (uint32_t)v; else k->nregs = (uint32_t)v;
+        if (v <= 0 || v > (1 << 20)) return error_at(s, vat, "expected a byte count of 1..1048576");
+        k->local_bytes = (uint32_t)v;
+    } else if (!strcmp(d, ".regs")) {
+        /* 0 is legal: a kernel may use no register at all (the disassembler writes what it read) */
+        const char *vat = p;
+        char *end;
+        long v = strtol(p, &end, 0);
+        if (end == p || v < 0 || v > TG_NUM_REGS) return error_at(s, vat, "expected a register count of 0..255");
+        p = end;
+        k->nregs = (uint32_t)v;
+        s->regs_line = s->line;
+        s->regs_col = (int)(at - s->line_start) + 1;
     } else {
         return error_at(s, at, "unknown directive %s (.kernel .param .shared .local .regs)", d);
     }

@@ -29,6 +29,7 @@ check bad_param_size ":2:10: parameter size must be 4 or 8" '.kernel k\n.param a
 check label_other_kernel ":5:9: undefined label 'l'" '.kernel k\nl: exit\n.kernel j\n    nop\n    bra l\n'
 check label_is_param ":3:1: 'n' is already a parameter" '.kernel k\n.param n 4\nn: exit\n'
 check param_is_label ":3:8: 'n' is already a label" '.kernel k\nn: nop\n.param n 4\n    exit\n'
+check regs_too_few ":2:1: .regs 4, but kernel k uses r7" '.kernel k\n.regs 4\n    ldg.b64 r6, [r1]\n'
 check duplicate_label ":4:1: label 'l' is defined twice" '.kernel k\nl: nop\n    exit\nl: exit\n'
 check suffix_not_allowed ":2:5: iadd takes no suffix (found .lt)" '.kernel k\n    iadd.lt r1, r2, r3\n'
 check bad_f32_bits ":2:13: an f32 bit pattern is 0f followed by 8 hex digits" '.kernel k\n    mov r1, 0f3f80\n'
