@@ -10,6 +10,7 @@ int tg_cache_init(tg_cache *c, uint32_t size, uint32_t assoc, uint32_t line, uin
     c->assoc = assoc;
     c->sets = size / (line * assoc * (slices ? slices : 1));
     c->line_shift = (uint32_t)__builtin_ctz(line);
+    c->slices = slices ? slices : 1;
     if (!c->sets) c->sets = 1;
     c->tags = calloc((size_t)c->sets * assoc, sizeof *c->tags);
     c->stamp = calloc((size_t)c->sets * assoc, sizeof *c->stamp);
@@ -31,7 +32,7 @@ void tg_cache_flush(tg_cache *c)
 bool tg_cache_access(tg_cache *c, uint64_t addr, bool allocate)
 {
     uint64_t line = addr >> c->line_shift;
-    uint32_t set = (uint32_t)(line & (c->sets - 1));
+    uint32_t set = (uint32_t)((line / c->slices) & (c->sets - 1));
     uint64_t *tags = c->tags + (size_t)set * c->assoc, *st = c->stamp + (size_t)set * c->assoc;
     c->tick++;
     for (uint32_t w = 0; w < c->assoc; w++)

@@ -8,6 +8,7 @@
 
 typedef struct tg_cache {
     uint32_t sets, assoc, line_shift;
+    uint32_t slices;       /* a slice of a sliced cache sees every slices-th line: index by line / slices */
     uint64_t *tags;        /* sets x assoc; 0 = invalid, else line number + 1 */
     uint64_t *stamp;       /* last use, for LRU */
     uint64_t tick;

@@ -108,6 +108,7 @@ static uint32_t sincos(uint32_t x, int cosine)
     x = ftz(x);
     float f = f_of(x);
     if (f != f || isinf(f)) return CANON_NAN;
+    if (f == 0.0f) return cosine ? 0x3f800000u : x;   /* sin(+-0) = +-0 exactly */
     int q;
     float r = reduce(f, &q);
     q = (q + cosine) & 3;             /* cos(x) = sin(x + pi/2) */

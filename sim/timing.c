@@ -49,6 +49,7 @@ struct tg_timing {
     FILE *trace;
     int trace_format, trace_sm, trace_warp;
     uint64_t trace_base;         /* cycles of earlier launches, so traces line up */
+    uint64_t drain;              /* latest completion of any memory request of this launch */
 };
 
 struct tg_timing *tg_timing_create(const tg_sim_config *c, char *err, size_t errlen)
@@ -248,24 +249,29 @@ static uint64_t global_access(struct tg_timing *t, sm *m, const tg_step_info *in
             m->mshr[which[i]] = finish[i];
         }
     }
+    if (done > t->drain) t->drain = done;   /* the launch ends when its memory traffic has drained */
     return is_load || is_atom ? done : now + 1;   /* stores do not hold the warp */
 }
 
 /* Shared memory: the access takes as many passes as the most-used bank has distinct words. */
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 static uint32_t bank_passes(const tg_timing_config *c, const tg_step_info *in)
 {
-    uint32_t words[64][8];   /* per bank: distinct word addresses (capped) */
-    uint8_t count[64] = { 0 };
-    uint32_t banks = c->shared_banks > 64 ? 64 : c->shared_banks, worst = 1, per = in->bytes > 4 ? in->bytes / 4 : 1;
+    uint32_t words[TG_MAX_LANES * 4], n = 0, per = in->bytes > 4 ? in->bytes / 4 : 1;
     TG_FOR_LANES(in->exec, l)
-        for (uint32_t k = 0; k < per; k++) {
-            uint32_t word = in->addr[l] / 4 + k, bank = word % banks;
-            int seen = 0;
-            for (int i = 0; i < count[bank] && !seen; i++) seen = words[bank][i] == word;
-            if (!seen && count[bank] < 8) words[bank][count[bank]++] = word;
-            else if (!seen) count[bank]++;   /* beyond 8 distinct words: count, stop remembering */
-            if (count[bank] > worst) worst = count[bank];
-        }
+        for (uint32_t k = 0; k < per; k++) words[n++] = in->addr[l] / 4 + k;
+    qsort(words, n, sizeof *words, cmp_u32);
+    uint32_t count[64] = { 0 }, banks = c->shared_banks > 64 ? 64 : c->shared_banks, worst = 1;
+    for (uint32_t i = 0; i < n; i++) {
+        if (i && words[i] == words[i - 1]) continue;   /* same word: one broadcast */
+        uint32_t b = words[i] % banks;
+        if (++count[b] > worst) worst = count[b];
+    }
     return worst;
 }
 
@@ -467,6 +473,7 @@ int tg_timing_run(tg_sim *s, const tg_launch *l, const tg_pinst *code, uint32_t 
         return -1;
     }
     tg_dram_new_epoch(&t->dram);
+    t->drain = 0;
     sm *sms = calloc(c->num_sms, sizeof *sms);
     int rc = sms ? 0 : -1;
     for (uint32_t i = 0; i < c->num_sms && rc == 0; i++) {
@@ -566,7 +573,8 @@ int tg_timing_run(tg_sim *s, const tg_launch *l, const tg_pinst *code, uint32_t 
         now += step;
     }
 done:
-    if (stats) { stats->cycles = now; }
+    if (t->drain > now) now = t->drain;
+    if (stats) stats->cycles = now;
     st->cycles += now;
     st->launches++;
     t->trace_base += now;
