@@ -1,7 +1,8 @@
 /* asm.c: the TG32 assembler: source text -> tg_module. Syntax in docs/isa.md ("Assembly").
- * One pass over the lines encodes instructions; branch targets that name labels not yet seen are
- * patched when their kernel ends (labels are scoped to their kernel). Every mnemonic, suffix and
- * operand shape comes from the ISA table (isa/tg32.def via isa.h), never from a list kept here. */
+ * Two passes: the first only finds labels (name, kernel, instruction index), so the second can use
+ * a label anywhere an immediate goes, before or after its definition (`bra L+1`, `mov r1, L`).
+ * Labels are scoped to their kernel. Every mnemonic, suffix and operand shape comes from the ISA
+ * table (isa/tg32.def via isa.h), never from a list kept here. */
 #include "isa/asm.h"
 
 #include <ctype.h>
@@ -11,11 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_LABELS 4096
-#define MAX_FIXUPS 8192
-
-typedef struct label { char name[TG_NAME_MAX]; uint32_t pc; } label;
-typedef struct fixup { char name[TG_NAME_MAX]; uint32_t pc; int line, col; } fixup;
+typedef struct label { char name[TG_NAME_MAX]; int kernel; uint32_t pc; int defined; } label;
 
 typedef struct asm_state {
     const char *file;
@@ -28,8 +25,9 @@ typedef struct asm_state {
     size_t code_cap;
     tg_kernel *k;              /* current kernel, NULL before the first .kernel */
     int max_reg;               /* highest register used in the current kernel */
-    label *labels; int nlabels;
-    fixup *fixups; int nfixups;
+    int regs_line, regs_col;   /* where the kernel's .regs stands (0: no .regs, count them) */
+    label *labels;             /* every label of the file, found by the first pass */
+    int nlabels, labels_cap;
 } asm_state;
 
 static int error_at(asm_state *s, const char *where, const char *fmt, ...)
@@ -130,17 +128,31 @@ static int find_symbol(asm_state *s, const char *name, int64_t *v)
         if (!strcmp(s->k->params[i].name, name)) { *v = s->k->params[i].offset; return 0; }
     for (uint32_t i = 0; i < s->k->nshared_syms; i++)
         if (!strcmp(s->k->shared_syms[i].name, name)) { *v = s->k->shared_syms[i].offset; return 0; }
+    int kernel = (int)s->m->nkernels - 1;
     for (int i = 0; i < s->nlabels; i++)
-        if (!strcmp(s->labels[i].name, name)) { *v = s->labels[i].pc; return 0; }
+        if (s->labels[i].kernel == kernel && !strcmp(s->labels[i].name, name)) { *v = s->labels[i].pc; return 0; }
     return -1;
+}
+
+/* What a name already is in the current kernel ("a parameter", ...), or NULL if it is free.
+ * Labels count from their definition on, so a clash is reported where the second name stands. */
+static const char *symbol_kind(asm_state *s, const char *name)
+{
+    for (uint32_t i = 0; i < s->k->nparams; i++)
+        if (!strcmp(s->k->params[i].name, name)) return "a parameter";
+    for (uint32_t i = 0; i < s->k->nshared_syms; i++)
+        if (!strcmp(s->k->shared_syms[i].name, name)) return "a shared name";
+    for (int i = 0; i < s->nlabels; i++)
+        if (s->labels[i].defined && s->labels[i].kernel == (int)s->m->nkernels - 1 &&
+            !strcmp(s->labels[i].name, name)) return "a label";
+    return NULL;
 }
 
 static uint32_t f32_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 
 /* One term of an immediate: number, f32 literal, or symbol. f32_operand: a plain decimal integer
  * means that float value (fadd r1, r2, 1 adds 1.0); hex and 0f literals are bits everywhere. */
-static int parse_term(asm_state *s, const char **p, int64_t *v, int f32_operand, const char **undef,
-                      int *is_float_bits)
+static int parse_term(asm_state *s, const char **p, int64_t *v, int f32_operand, int *is_float_bits)
 {
     *is_float_bits = 0;
     *p = skip_ws(*p);
@@ -187,19 +199,18 @@ static int parse_term(asm_state *s, const char **p, int64_t *v, int f32_operand,
     if (!strcmp(t, "inf")) { *v = f32_bits(INFINITY); *is_float_bits = 1; return 0; }
     if (!strcmp(t, "nan")) { *v = 0x7fffffff; *is_float_bits = 1; return 0; }
     if (find_symbol(s, t, v) == 0) return 0;
-    if (undef) { *undef = at; *v = 0; return 0; }  /* a label defined later: the caller patches it */
     return error_at(s, at, "undefined symbol '%s'", t);
 }
 
 /* expr := ['-'] term (('+'|'-') term)*   (result wraps to 32 bits) */
-static int parse_expr(asm_state *s, const char **p, int64_t *v, int f32_operand, const char **undef)
+static int parse_expr(asm_state *s, const char **p, int64_t *v, int f32_operand)
 {
     *p = skip_ws(*p);
     int neg = 0;
     if (**p == '-') { neg = 1; (*p)++; }
     int64_t t;
     int fl;
-    if (parse_term(s, p, &t, f32_operand, undef, &fl)) return -1;
+    if (parse_term(s, p, &t, f32_operand, &fl)) return -1;
     if (neg) t = fl ? (int64_t)(t ^ 0x80000000) : -t;   /* a float literal negates by its sign bit */
     *v = t;
     for (;;) {
@@ -208,7 +219,7 @@ static int parse_expr(asm_state *s, const char **p, int64_t *v, int f32_operand,
         if (fl) return error_at(s, q, "f32 immediates take no arithmetic");
         int sub = *q == '-';
         *p = q + 1;
-        if (parse_term(s, p, &t, 0, NULL, &fl)) return -1;
+        if (parse_term(s, p, &t, 0, &fl)) return -1;
         if (fl) return error_at(s, q, "f32 immediates take no arithmetic");
         *v = sub ? *v - t : *v + t;
     }
@@ -230,7 +241,7 @@ static int parse_b(asm_state *s, const char **p, tg_inst *in, int f32_operand)
     }
     *p = save;
     int64_t v;
-    if (parse_expr(s, p, &v, f32_operand, NULL)) return -1;
+    if (parse_expr(s, p, &v, f32_operand)) return -1;
     in->imm = (uint32_t)v;
     in->bimm = true;
     return 0;
@@ -251,13 +262,13 @@ static int parse_mem(asm_state *s, const char **p, tg_inst *in, int allow_offset
         if (**p == '+' || **p == '-') {
             int sub = **p == '-';
             (*p)++;
-            if (parse_expr(s, p, &off, 0, NULL)) return -1;
+            if (parse_expr(s, p, &off, 0)) return -1;
             if (sub) off = -off;
         }
     } else {
         *p = save;
         reg = TG_RZ;
-        if (parse_expr(s, p, &off, 0, NULL)) return -1;
+        if (parse_expr(s, p, &off, 0)) return -1;
     }
     if (expect(s, p, ']', "to close the memory operand")) return -1;
     if (!allow_offset && off != 0) return error_at(s, save, "atomics take no address offset");
@@ -272,25 +283,16 @@ static int finish_kernel(asm_state *s)
 {
     if (!s->k) return 0;
     tg_kernel *k = s->k;
-    for (int i = 0; i < s->nfixups; i++) {
-        fixup *f = &s->fixups[i];
-        int64_t v;
-        int found = 0;
-        for (int j = 0; j < s->nlabels && !found; j++)
-            if (!strcmp(s->labels[j].name, f->name)) { v = s->labels[j].pc; found = 1; }
-        if (!found) {
-            s->line = f->line;
-            snprintf(s->err, s->errlen, "%s:%d:%d: undefined label '%s'", s->file, f->line, f->col, f->name);
-            s->failed = 1;
-            return -1;
-        }
-        s->m->code[f->pc] = (s->m->code[f->pc] & 0xffffffffull) | (uint64_t)(uint32_t)v << 32;
-    }
-    s->nfixups = 0;
-    s->nlabels = 0;
     k->end = s->m->ncode;
     if (k->end == k->entry) return error_at(s, NULL, "kernel %s has no instructions", k->name);
-    if (k->nregs == 0) k->nregs = (uint32_t)(s->max_reg + 1);
+    if (!s->regs_line) {
+        k->nregs = (uint32_t)(s->max_reg + 1);
+    } else if (k->nregs < (uint32_t)(s->max_reg + 1)) {
+        snprintf(s->err, s->errlen, "%s:%d:%d: .regs %u, but kernel %s uses r%d", s->file, s->regs_line,
+                 s->regs_col, k->nregs, k->name, s->max_reg);
+        s->failed = 1;
+        return -1;
+    }
     s->k = NULL;
     return 0;
 }
@@ -315,6 +317,7 @@ static int directive(asm_state *s, const char *p)
         snprintf(s->k->name, sizeof s->k->name, "%s", name);
         s->k->entry = s->m->ncode;
         s->max_reg = -1;
+        s->regs_line = 0;
         return 0;
     }
     if (!s->k) return error_at(s, at, "%s outside a kernel (start one with .kernel NAME)", d);
@@ -322,8 +325,8 @@ static int directive(asm_state *s, const char *p)
     if (!strcmp(d, ".param")) {
         const char *nat = p;
         if (!take_ident(&p, name, sizeof name)) return error_at(s, nat, "expected a parameter name");
-        int64_t tmp;
-        if (find_symbol(s, name, &tmp) == 0) return error_at(s, nat, "'%s' is already defined", name);
+        const char *kind = symbol_kind(s, name);
+        if (kind) return error_at(s, nat, "'%s' is already %s", name, kind);
         p = skip_ws(p);
         const char *sat = p;
         long size = strtol(p, (char **)&p, 10);
@@ -339,8 +342,8 @@ static int directive(asm_state *s, const char *p)
     } else if (!strcmp(d, ".shared")) {
         const char *nat = p;
         if (!take_ident(&p, name, sizeof name)) return error_at(s, nat, "expected a shared-memory name");
-        int64_t tmp;
-        if (find_symbol(s, name, &tmp) == 0) return error_at(s, nat, "'%s' is already defined", name);
+        const char *kind = symbol_kind(s, name);
+        if (kind) return error_at(s, nat, "'%s' is already %s", name, kind);
         p = skip_ws(p);
         const char *sat = p;
         long bytes = strtol(p, (char **)&p, 0);
@@ -360,12 +363,21 @@ static int directive(asm_state *s, const char *p)
         sy->offset = (k->shared_bytes + (uint32_t)align - 1) & ~((uint32_t)align - 1);
         sy->size = (uint32_t)bytes;
         k->shared_bytes = sy->offset + sy->size;
-    } else if (!strcmp(d, ".local") || !strcmp(d, ".regs")) {
+    } else if (!strcmp(d, ".local")) {
         const char *vat = p;
         long v = strtol(p, (char **)&p, 0);
-        if (v <= 0 || (!strcmp(d, ".regs") && v > TG_NUM_REGS) || v > (1 << 20))
-            return error_at(s, vat, "expected a positive count%s", !strcmp(d, ".regs") ? " up to 255" : "");
-        if (!strcmp(d, ".local")) k->local_bytes = (uint32_t)v; else k->nregs = (uint32_t)v;
+        if (v <= 0 || v > (1 << 20)) return error_at(s, vat, "expected a byte count of 1..1048576");
+        k->local_bytes = (uint32_t)v;
+    } else if (!strcmp(d, ".regs")) {
+        /* 0 is legal: a kernel may use no register at all (the disassembler writes what it read) */
+        const char *vat = p;
+        char *end;
+        long v = strtol(p, &end, 0);
+        if (end == p || v < 0 || v > TG_NUM_REGS) return error_at(s, vat, "expected a register count of 0..255");
+        p = end;
+        k->nregs = (uint32_t)v;
+        s->regs_line = s->line;
+        s->regs_col = (int)(at - s->line_start) + 1;
     } else {
         return error_at(s, at, "unknown directive %s (.kernel .param .shared .local .regs)", d);
     }
@@ -396,41 +408,63 @@ static const tg_opinfo *split_mnemonic(const char *word, const char **suffix)
     }
 }
 
-static int is_f32_b(unsigned op)
+bool tg_asm_takes_rounding(unsigned opcode)
+{
+    const tg_opinfo *oi = tg_opinfo_get(opcode);
+    if (!oi || oi->format != TG_FMT_RA) return false;
+    tg_inst in = { .op = (uint8_t)opcode, .guard = TG_PT, .mod = TG_NUM_ROUNDS - 1 }, out;
+    const char *why;
+    return tg_decode(tg_encode(&in), &out, &why) == 0;
+}
+
+bool tg_asm_b_is_f32(unsigned op)
 {
     return op == TG_OP_FADD || op == TG_OP_FSUB || op == TG_OP_FMUL || op == TG_OP_FMIN ||
            op == TG_OP_FMAX || op == TG_OP_FDIV || op == TG_OP_FSETP;
 }
 
+/* "a width (u8 s8 ...)": the legal spellings of a mod table, straight from isa.c's names. */
+static const char *spellings(char *buf, size_t n, const char *what, const char *const *names, int count,
+                             int skip_signed)
+{
+    size_t len = (size_t)snprintf(buf, n, "%s (", what);
+    for (int i = 0; i < count && len < n; i++) {
+        if (skip_signed && (i == TG_W_S8 || i == TG_W_S16)) continue;  /* stores have no signed widths */
+        len += (size_t)snprintf(buf + len, n - len, "%s%s", len && buf[len - 1] != '(' ? " " : "", names[i]);
+    }
+    if (len < n) snprintf(buf + len, n - len, ")");
+    return buf;
+}
+
 static int set_suffix(asm_state *s, const char *at, const tg_opinfo *oi, const char *sfx, tg_inst *in)
 {
     int v = -1;
-    const char *what = NULL;
+    char what[200];
     switch (oi->format) {
-    case TG_FMT_SETP:
-        v = name_index(tg_cond_names, oi->opcode == TG_OP_FSETP ? TG_NUM_CONDS : TG_COND_GE + 1, sfx);
-        what = oi->opcode == TG_OP_FSETP ? "a comparison (eq ne lt le gt ge equ neu ltu leu gtu geu num nan)"
-                                          : "a comparison (eq ne lt le gt ge)";
+    case TG_FMT_SETP: {
+        int n = oi->opcode == TG_OP_FSETP ? TG_NUM_CONDS : TG_COND_GE + 1;  /* integer: eq..ge */
+        v = name_index(tg_cond_names, n, sfx);
+        spellings(what, sizeof what, "a comparison", tg_cond_names, n, 0);
         break;
+    }
     case TG_FMT_LD: case TG_FMT_ST:
         v = name_index(tg_width_names, TG_NUM_WIDTHS, sfx);
         if (oi->format == TG_FMT_ST && (v == TG_W_S8 || v == TG_W_S16)) v = -1;
-        what = oi->format == TG_FMT_ST ? "a width (u8 u16 b32 b64 b128)" : "a width (u8 s8 u16 s16 b32 b64 b128)";
+        spellings(what, sizeof what, "a width", tg_width_names, TG_NUM_WIDTHS, oi->format == TG_FMT_ST);
         break;
     case TG_FMT_ATOM:
         v = name_index(tg_atomop_names, TG_NUM_ATOMOPS, sfx);
-        what = "an atomic operation (add fadd smin smax umin umax exch cas and or xor inc dec)";
+        spellings(what, sizeof what, "an atomic operation", tg_atomop_names, TG_NUM_ATOMOPS, 0);
         break;
     case TG_FMT_SHFL:
         v = name_index(tg_shfl_mode_names, TG_NUM_SHFL_MODES, sfx);
-        what = "a shuffle mode (idx up down bfly)";
+        spellings(what, sizeof what, "a shuffle mode", tg_shfl_mode_names, TG_NUM_SHFL_MODES, 0);
         break;
     default:
-        if (oi->opcode == TG_OP_F2I || oi->opcode == TG_OP_F2U || oi->opcode == TG_OP_I2F ||
-            oi->opcode == TG_OP_U2F || oi->opcode == TG_OP_FRND) {
+        if (tg_asm_takes_rounding(oi->opcode)) {
             if (!*sfx) { in->mod = TG_RND_RN; return 0; }
             v = name_index(tg_round_names, TG_NUM_ROUNDS, sfx);
-            what = "a rounding mode (rn rz rm rp)";
+            spellings(what, sizeof what, "a rounding mode", tg_round_names, TG_NUM_ROUNDS, 0);
             break;
         }
         if (*sfx) return error_at(s, at, "%s takes no suffix (found .%s)", oi->mnemonic, sfx);
@@ -465,22 +499,25 @@ static int instruction(asm_state *s, const char *p)
     if (!oi) return error_at(s, mat, "unknown instruction '%s'", word);
     in.op = oi->opcode;
     if (set_suffix(s, mat, oi, sfx, &in)) return -1;
-    int r, pr, neg, f32b = is_f32_b(oi->opcode);
-    const char *undef = NULL;
+    int r, pr, neg, f32b = tg_asm_b_is_f32(oi->opcode);
     switch (oi->format) {
     case TG_FMT_NONE:
         break;
     case TG_FMT_BRA: {
         int64_t v;
         p = skip_ws(p);
-        if (parse_expr(s, &p, &v, 0, &undef)) return -1;
+        const char *tat = p;
+        char t[TG_NAME_MAX];
+        if (!isdigit((unsigned char)*tat) && take_ident(&tat, t, sizeof t) && find_symbol(s, t, &v) != 0)
+            return error_at(s, p, "undefined label '%s'", t);
+        if (parse_expr(s, &p, &v, 0)) return -1;
         in.bimm = true;
         in.imm = (uint32_t)v;
         break;
     }
     case TG_FMT_BAR: {
         int64_t v;
-        if (parse_expr(s, &p, &v, 0, NULL)) return -1;
+        if (parse_expr(s, &p, &v, 0)) return -1;
         if (v < 0 || v > 15) return error_at(s, mat, "barrier id must be 0..15");
         in.bimm = true;
         in.imm = (uint32_t)v;
@@ -616,52 +653,101 @@ static int instruction(asm_state *s, const char *p)
         if (!c || !l) return error_at(s, mat, "out of memory");
         s->code_cap = cap;
     }
-    if (undef) {
-        if (s->nfixups == MAX_FIXUPS) return error_at(s, undef, "too many forward branches");
-        fixup *f = &s->fixups[s->nfixups++];
-        const char *q = undef;
-        take_ident(&q, f->name, sizeof f->name);
-        f->pc = m->ncode;
-        f->line = s->line;
-        f->col = (int)(undef - s->line_start) + 1;
-    }
     m->lines[m->ncode] = (uint32_t)s->line;
     m->code[m->ncode++] = tg_encode(&in);
     return 0;
 }
 
+/* Second pass: the first pass recorded the label; here it is checked (defined once, in a kernel,
+ * no clash with a parameter or shared name) and marked defined. */
 static int label_def(asm_state *s, const char *at, const char *name)
 {
-    int64_t tmp;
     if (!s->k) return error_at(s, at, "label outside a kernel");
-    for (int i = 0; i < s->nlabels; i++)
-        if (!strcmp(s->labels[i].name, name)) return error_at(s, at, "label '%s' is defined twice", name);
-    if (find_symbol(s, name, &tmp) == 0) return error_at(s, at, "'%s' is already a parameter or shared name", name);
-    if (s->nlabels == MAX_LABELS) return error_at(s, at, "too many labels in one kernel");
-    snprintf(s->labels[s->nlabels].name, TG_NAME_MAX, "%s", name);
-    s->labels[s->nlabels++].pc = s->m->ncode;
-    return 0;
+    int kernel = (int)s->m->nkernels - 1;
+    const char *kind = symbol_kind(s, name);
+    if (kind && strcmp(kind, "a label")) return error_at(s, at, "'%s' is already %s", name, kind);
+    for (int i = 0; i < s->nlabels; i++) {
+        label *l = &s->labels[i];
+        if (l->kernel != kernel || strcmp(l->name, name)) continue;
+        if (l->defined || l->pc != s->m->ncode) return error_at(s, at, "label '%s' is defined twice", name);
+        l->defined = 1;
+        return 0;
+    }
+    return error_at(s, at, "label '%s' was not seen by the first pass", name);  /* cannot happen */
+}
+
+/* Cuts the comment (// ; #) off a line. */
+static void strip_comment(char *line)
+{
+    for (char *c = line; *c; c++)
+        if (*c == ';' || *c == '#' || (c[0] == '/' && c[1] == '/')) { *c = 0; return; }
+}
+
+/* If p starts with "NAME:", copies NAME and returns the text after the colon; else NULL. */
+static const char *label_at(const char *p, char *name)
+{
+    const char *q = p;
+    if (*p == '.' || *p == '@' || !take_ident(&q, name, TG_NAME_MAX)) return NULL;
+    q = skip_ws(q);
+    return *q == ':' ? skip_ws(q + 1) : NULL;
 }
 
 static int assemble_line(asm_state *s, char *line)
 {
-    /* comments: // ; # */
-    for (char *c = line; *c; c++)
-        if (*c == ';' || *c == '#' || (c[0] == '/' && c[1] == '/')) { *c = 0; break; }
-    const char *p = skip_ws(line);
-    while (*p) {
-        /* labels: NAME ':' (possibly several, then an instruction on the same line) */
-        const char *q = p;
+    strip_comment(line);
+    const char *p = skip_ws(line), *next;
+    char name[TG_NAME_MAX];
+    while ((next = label_at(p, name))) {  /* several labels may precede an instruction */
+        if (label_def(s, p, name)) return -1;
+        p = next;
+    }
+    if (!*p) return 0;
+    return *p == '.' ? directive(s, p) : instruction(s, p);
+}
+
+/* First pass: records every label with its kernel and instruction index. It counts exactly the
+ * lines the second pass encodes (text after labels that is not a directive); anything malformed
+ * is left for the second pass to report with its position. */
+static int find_labels(asm_state *s, const char *src, size_t len, char *line)
+{
+    int kernel = -1;
+    uint32_t pc = 0;
+    for (size_t at = 0; at < len;) {
+        size_t n = 0;
+        while (at + n < len && src[at + n] != '\n') n++;
+        memcpy(line, src + at, n);
+        line[n] = 0;
+        at += n + 1;
+        strip_comment(line);
+        const char *p = skip_ws(line), *next;
         char name[TG_NAME_MAX];
-        if (*p != '.' && *p != '@' && take_ident(&q, name, sizeof name)) {
-            const char *after = skip_ws(q);
-            if (*after == ':') {
-                if (label_def(s, p, name)) return -1;
-                p = skip_ws(after + 1);
-                continue;
+        while ((next = label_at(p, name))) {
+            int dup = 0;
+            for (int i = 0; i < s->nlabels && !dup; i++)
+                dup = s->labels[i].kernel == kernel && !strcmp(s->labels[i].name, name);
+            if (!dup) {  /* the second pass reports the duplicate where it stands */
+                if (s->nlabels == s->labels_cap) {
+                    int cap = s->labels_cap ? 2 * s->labels_cap : 64;
+                    label *l = realloc(s->labels, (size_t)cap * sizeof *l);
+                    if (!l) return -1;
+                    s->labels = l;
+                    s->labels_cap = cap;
+                }
+                label *l = &s->labels[s->nlabels++];
+                snprintf(l->name, sizeof l->name, "%s", name);
+                l->kernel = kernel;
+                l->pc = pc;
+                l->defined = 0;
             }
+            p = next;
         }
-        return *p == '.' ? directive(s, p) : instruction(s, p);
+        if (*p == '.') {
+            char d[32];
+            take_ident(&p, d, sizeof d);
+            if (!strcmp(d, ".kernel")) kernel++;
+        } else if (*p && *p != '\r') {
+            pc++;
+        }
     }
     return 0;
 }
@@ -671,11 +757,9 @@ int tg_asm_source(const char *src, size_t len, const char *filename, tg_module *
     memset(out, 0, sizeof *out);
     asm_state s = { .file = filename, .err = err, .errlen = errlen, .m = out };
     snprintf(out->source, sizeof out->source, "%s", filename);
-    s.labels = malloc(MAX_LABELS * sizeof *s.labels);
-    s.fixups = malloc(MAX_FIXUPS * sizeof *s.fixups);
     char *line = malloc(len + 1);
     int rc = 0;
-    if (!s.labels || !s.fixups || !line) { snprintf(err, errlen, "%s: out of memory", filename); rc = -1; goto out; }
+    if (!line || find_labels(&s, src, len, line)) { snprintf(err, errlen, "%s: out of memory", filename); rc = -1; goto out; }
     size_t at = 0;
     while (at < len && rc == 0) {
         size_t n = 0;
@@ -694,7 +778,6 @@ int tg_asm_source(const char *src, size_t len, const char *filename, tg_module *
 out:
     free(line);
     free(s.labels);
-    free(s.fixups);
     if (rc) tg_module_free(out);
     return rc;
 }

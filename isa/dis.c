@@ -26,12 +26,6 @@ static void emit(out *o, const char *fmt, ...)
 static void reg(out *o, unsigned r) { if (r == TG_RZ) emit(o, "rz"); else emit(o, "r%u", r); }
 static void pred(out *o, unsigned p, int neg) { emit(o, p == TG_PT ? "%spt" : "%sp%u", neg ? "!" : "", p); }
 
-static int f32_operand(unsigned op)
-{
-    return op == TG_OP_FADD || op == TG_OP_FSUB || op == TG_OP_FMUL || op == TG_OP_FMIN ||
-           op == TG_OP_FMAX || op == TG_OP_FDIV || op == TG_OP_FSETP;
-}
-
 /* Immediates print so they reassemble to the same bits: f32 operands as 0fXXXXXXXX, small
  * values in decimal, the rest in hex. */
 static void imm(out *o, uint32_t v, int f32)
@@ -75,11 +69,11 @@ int tg_dis_inst(const tg_inst *in, char *buf, size_t n)
     case TG_FMT_ATOM: emit(&o, ".%s", in->mod < TG_NUM_ATOMOPS ? tg_atomop_names[in->mod] : "?"); break;
     case TG_FMT_SHFL: emit(&o, ".%s", in->mod < TG_NUM_SHFL_MODES ? tg_shfl_mode_names[in->mod] : "?"); break;
     default:
-        if (in->op == TG_OP_F2I || in->op == TG_OP_F2U || in->op == TG_OP_I2F || in->op == TG_OP_U2F || in->op == TG_OP_FRND)
+        if (tg_asm_takes_rounding(in->op))
             emit(&o, ".%s", tg_round_names[in->mod & 3]);
         break;
     }
-    int f32 = f32_operand(in->op);
+    int f32 = tg_asm_b_is_f32(in->op);
     switch (oi->format) {
     case TG_FMT_NONE: break;
     case TG_FMT_BRA: emit(&o, " %u", in->imm); break;

@@ -58,7 +58,7 @@ static void put_str(wbuf *b, const char *s)
     put(b, s, n);
 }
 
-int tg_module_write(const tg_module *m, const char *path, char *err, size_t errlen)
+int tg_module_serialize(const tg_module *m, uint8_t **data, size_t *size)
 {
     wbuf b = { 0 };
     put(&b, magic, 8);
@@ -87,11 +87,21 @@ int tg_module_write(const tg_module *m, const char *path, char *err, size_t errl
             put_u32(&b, kn->shared_syms[i].size);
         }
     }
-    if (b.oom) { free(b.p); snprintf(err, errlen, "%s: out of memory", path); return -1; }
+    if (b.oom) { free(b.p); *data = NULL; *size = 0; return -1; }
+    *data = b.p;
+    *size = b.n;
+    return 0;
+}
+
+int tg_module_write(const tg_module *m, const char *path, char *err, size_t errlen)
+{
+    uint8_t *data;
+    size_t n;
+    if (tg_module_serialize(m, &data, &n)) { snprintf(err, errlen, "%s: out of memory", path); return -1; }
     FILE *f = fopen(path, "wb");
-    int ok = f && fwrite(b.p, 1, b.n, f) == b.n;
+    int ok = f && fwrite(data, 1, n, f) == n;
     if (f && fclose(f) != 0) ok = 0;
-    free(b.p);
+    free(data);
     if (!ok) { snprintf(err, errlen, "%s: cannot write", path); return -1; }
     return 0;
 }

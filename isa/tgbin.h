@@ -50,6 +50,10 @@ typedef struct tg_module {
 /* Reads/writes the .tgbin file format (layout in docs/isa.md). Errors go to err as
  * "path: offset N: what is wrong"; returns 0 or -1. Reading validates every count and offset. */
 int tg_module_write(const tg_module *m, const char *path, char *err, size_t errlen);
+/* The image tg_module_write stores, in memory (*data from malloc; the caller frees it). The format
+ * has one encoding per module, so serializing what tg_module_parse accepted gives back its input.
+ * Returns 0, or -1 when out of memory. */
+int tg_module_serialize(const tg_module *m, uint8_t **data, size_t *size);
 int tg_module_read(tg_module *m, const char *path, char *err, size_t errlen);
 int tg_module_parse(tg_module *m, const void *data, size_t size, const char *name,
                     char *err, size_t errlen);

@@ -1,8 +1,9 @@
-/* fuzz_tgbin.c: the .tgbin reader on arbitrary bytes. It must never crash or over-read, and every
+/* fuzz_tgbin.c: the .tgbin reader on arbitrary bytes. It must never crash or over-read; every
  * image it accepts must stay inside its own bounds (kernels within the code, params within the
- * parameter block), which the walk below touches. */
+ * parameter block), which the walk below touches, and must serialize back to exactly its bytes. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "isa/asm.h"
 
@@ -24,6 +25,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         for (uint32_t i = 0; i < kn->nparams; i++)
             if (kn->params[i].offset + kn->params[i].size > kn->param_bytes) abort();
+    }
+    uint8_t *again;
+    size_t n;
+    if (tg_module_serialize(&m, &again, &n) == 0) {
+        if (n != size || memcmp(again, data, size)) { fprintf(stderr, "accepted image does not serialize back to itself\n"); abort(); }
+        free(again);
     }
     tg_module_free(&m);
     return 0;

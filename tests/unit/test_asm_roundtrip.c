@@ -3,7 +3,8 @@
  *      encode -> decode -> disassemble -> assemble -> the same word;
  *   2. 200k random 64-bit words: each one tg_decode accepts round-trips the same way;
  *   3. words tg_decode must refuse (undefined opcode, bad modifier, bimm against the format,
- *      stray fields) are refused. */
+ *      stray fields) are refused;
+ *   4. labels resolve in both directions, inside expressions, per kernel. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,8 +140,34 @@ static void illegal_words(void)
     x = base; x.op = TG_OP_ATOMG; x.mod = TG_NUM_ATOMOPS; expect_illegal(tg_encode(&x), "undefined atomic op");
 }
 
+/* assembles src and checks the immediate of instruction pc */
+static void expect_imm(const char *src, uint32_t pc, uint32_t want)
+{
+    tg_module m;
+    char err[512];
+    if (tg_asm_source(src, strlen(src), "labels", &m, err, sizeof err) != 0) {
+        printf("FAIL: labels: %s\n", err);
+        failures++;
+        return;
+    }
+    uint32_t got = pc < m.ncode ? (uint32_t)(m.code[pc] >> 32) : 0xffffffffu;
+    if (got != want) { printf("FAIL: labels: pc %u has imm %u, want %u\n", pc, got, want); failures++; }
+    tg_module_free(&m);
+}
+
+static void labels(void)
+{
+    const char *src = ".kernel a\n    bra fwd+1\n    mov r1, fwd\nfwd: nop\n    exit\n"
+                      ".kernel b\nfwd: bra back\nback: mov r2, fwd-1\n    exit\n";
+    expect_imm(src, 0, 3);   /* forward label plus an offset */
+    expect_imm(src, 1, 2);   /* forward label as a plain immediate */
+    expect_imm(src, 4, 5);   /* kernel b's own labels, not kernel a's */
+    expect_imm(src, 5, 3);
+}
+
 int main(void)
 {
+    labels();
     all_opcodes();
     random_words();
     illegal_words();

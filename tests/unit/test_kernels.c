@@ -2,8 +2,12 @@
  * inputs with ragged sizes, against plain C references. vecadd and matadd are exact (one f32 add
  * per element, same as C). matmul_naive and matmul_tiled sum in k order with fused multiply-adds,
  * so the reference uses fmaf in the same order and the results must match bit for bit.
- * reduce_shfl sums u32 (exact); divergence counts Collatz steps (exact). Everything runs twice, in
- * functional mode and on the cycle-level timing model, which must give the same results. */
+ * reduce_shfl sums f32 in a tree order of its own: on small integers every partial sum is exact,
+ * so the total must be too. On random floats each element passes through at most d roundings
+ * (its thread's slice, 5 shuffle steps in the warp, 5 across warps, one atomic per block), so the
+ * result is within d * 2^-24 * sum|x| (to first order; the test adds the second) of a double sum.
+ * divergence counts Collatz steps (exact). Everything runs twice, in functional mode and on the
+ * cycle-level timing model, which must give the same results. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,17 +125,38 @@ static void test_matmul(tg_sim *s, const char *name, tg_dim3 block)
     tg_module_free(&m);
 }
 
+/* One reduce_shfl launch over x[0..n); returns out[0]. */
+static float run_reduce(tg_sim *s, tg_module *m, const float *x, uint32_t n)
+{
+    float zero = 0, got;
+    uint32_t p[3] = { upload(s, x, n * 4), upload(s, &zero, 4), n };
+    launch(s, m, (tg_dim3){ 20, 1, 1 }, (tg_dim3){ 256, 1, 1 }, p, 3);
+    tg_sim_read(s, p[1], &got, 4);
+    tg_sim_free(s, p[0]);
+    tg_sim_free(s, p[1]);
+    return got;
+}
+
 static void test_reduce(tg_sim *s)
 {
     tg_module m = load("reduce_shfl");
     uint32_t n = 100003;
-    uint32_t *x = malloc(n * 4), zero = 0, got, want = 0;
-    for (uint32_t i = 0; i < n; i++) { seed = seed * 1664525u + 1013904223u; x[i] = seed >> 12; want += x[i]; }
-    uint32_t p[3] = { upload(s, x, n * 4), upload(s, &zero, 4), n };
-    launch(s, &m, (tg_dim3){ 20, 1, 1 }, (tg_dim3){ 256, 1, 1 }, p, 3);
-    tg_sim_read(s, p[1], &got, 4);
-    if (got != want) { printf("FAIL: reduce_shfl = %u, want %u\n", got, want); failures++; }
-    else printf("ok: reduce_shfl of %u values = %u\n", n, got);
+    float *x = malloc(n * 4);
+    /* integers 0..127: every partial sum stays below 2^24, so any order gives the exact total */
+    double exact = 0;
+    for (uint32_t i = 0; i < n; i++) { seed = seed * 1664525u + 1013904223u; x[i] = (float)(seed >> 25); exact += x[i]; }
+    float got = run_reduce(s, &m, x, n);
+    if ((double)got != exact) { printf("FAIL: reduce_shfl of integers = %.1f, want %.1f\n", got, exact); failures++; }
+    else printf("ok: reduce_shfl of %u integers = %.1f (exact)\n", n, got);
+    /* random floats in [-1, 1): error bound of any summation order */
+    double abs_sum = 0;
+    exact = 0;
+    for (uint32_t i = 0; i < n; i++) { x[i] = frand(); exact += x[i]; abs_sum += fabs(x[i]); }
+    got = run_reduce(s, &m, x, n);
+    double d = (double)((n + 20 * 256 - 1) / (20 * 256)) + 5 + 5 + 20, u = ldexp(1.0, -24);
+    double bound = d * u * (1 + d * u) * abs_sum, err = fabs((double)got - exact);
+    if (!(err <= bound)) { printf("FAIL: reduce_shfl = %.9g, exact %.9g, error %.3g > bound %.3g\n", got, exact, err, bound); failures++; }
+    else printf("ok: reduce_shfl of %u floats = %.9g (exact %.9g, error %.3g, bound %.3g)\n", n, got, exact, err, bound);
     free(x);
     tg_module_free(&m);
 }
