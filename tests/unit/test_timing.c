@@ -7,10 +7,10 @@
  *   3. Shared-memory strides show the configured serialization: stride s (words) over 32 banks
  *      costs gcd(s, 32) passes.
  *   4. A streaming kernel reaches most of the configured DRAM bandwidth.
- *   5. Tiled matmul makes far fewer global-memory requests, moves no more DRAM bytes, and reaches a
- *      higher IPC in fewer cycles than naive matmul. (With an L2 that holds the blocks' working
- *      sets, both kernels read each matrix line from DRAM about equally often: tiling saves L1/L2
- *      traffic and latency, which is what the model shows.) */
+ *   5. Tiled matmul makes far fewer global-memory requests, moves fewer DRAM bytes, and reaches a
+ *      higher IPC in fewer cycles than naive matmul. The run uses teach with its L2 cut to 16 KiB:
+ *      teach's own 64 KiB L2 holds both 64 KiB matrices' hot lines, so both kernels would read each
+ *      line from DRAM about once and only L1/L2 traffic would differ. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +29,8 @@ static tg_sim *make_sim(int cycle, const char *preset)
     tg_sim_config_default(&c);
     c.cycle_mode = cycle;
     char path[512];
-    snprintf(path, sizeof path, "%s/sim/presets/%s.cfg", root(), preset);
+    if (strchr(preset, '/')) snprintf(path, sizeof path, "%s", preset);   /* a file, not a name */
+    else snprintf(path, sizeof path, "%s/sim/presets/%s.cfg", root(), preset);
     c.timing_preset = cycle ? path : NULL;
     char err[256];
     tg_sim *s = tg_sim_create_ex(&c, err, sizeof err);
@@ -220,11 +221,32 @@ static void streaming(void)
 
 /* ---- 5. naive vs tiled matmul ----------------------------------------------------------------------- */
 
+/* teach.cfg with l2.size replaced, written to a temporary file (so it never drifts from teach). */
+static void small_l2_preset(char *out, size_t n)
+{
+    char src[512], line[256];
+    snprintf(src, sizeof src, "%s/sim/presets/teach.cfg", root());
+    snprintf(out, n, "/tmp/tg_teach_l2_16k_XXXXXX");
+    int fd = mkstemp(out);
+    FILE *in = fopen(src, "r"), *o = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!in || !o) { printf("FAIL: cannot derive a preset from %s\n", src); exit(1); }
+    int replaced = 0;
+    while (fgets(line, sizeof line, in)) {
+        if (!strncmp(line, "l2.size", 7)) { fputs("l2.size = 16384\n", o); replaced = 1; }
+        else fputs(line, o);
+    }
+    fclose(in);
+    fclose(o);
+    if (!replaced) { printf("FAIL: %s has no l2.size line\n", src); exit(1); }
+}
+
 static void matmuls(void)
 {
     const char *names[2] = { "matmul_naive", "matmul_tiled" };
     uint64_t dram[2], cyc[2], instrs[2], l1[2];
     uint32_t n = 128;
+    char preset[64];
+    small_l2_preset(preset, sizeof preset);
     float *a = malloc(n * n * 4);
     for (uint32_t i = 0; i < n * n; i++) a[i] = (float)(i % 17) / 17.0f;
     for (int k = 0; k < 2; k++) {
@@ -232,7 +254,7 @@ static void matmuls(void)
         snprintf(path, sizeof path, "%s/kernels/%s.tgasm", root(), names[k]);
         tg_module m;
         if (tg_asm_file(path, &m, err, sizeof err)) { printf("FAIL: %s\n", err); exit(1); }
-        tg_sim *s = make_sim(1, "teach");
+        tg_sim *s = make_sim(1, preset);
         uint32_t p[6] = { upload(s, a, n * n * 4), upload(s, a, n * n * 4), tg_sim_alloc(s, n * n * 4), n, n, n };
         cyc[k] = run(s, &m, (tg_dim3){ n / 16, n / 16, 1 }, (tg_dim3){ 16, 16, 1 }, p, 6);
         tg_timing_stats st;
@@ -244,12 +266,13 @@ static void matmuls(void)
         tg_module_free(&m);
     }
     double ipc0 = (double)instrs[0] / (double)cyc[0], ipc1 = (double)instrs[1] / (double)cyc[1];
-    printf("matmul 128x128 (teach): naive %llu global requests, %llu DRAM bytes, IPC %.2f, %llu cycles; "
+    remove(preset);
+    printf("matmul 128x128 (teach, 16 KiB L2): naive %llu global requests, %llu DRAM bytes, IPC %.2f, %llu cycles; "
            "tiled %llu global requests, %llu DRAM bytes, IPC %.2f, %llu cycles\n",
            (unsigned long long)l1[0], (unsigned long long)dram[0], ipc0, (unsigned long long)cyc[0],
            (unsigned long long)l1[1], (unsigned long long)dram[1], ipc1, (unsigned long long)cyc[1]);
     CHECK(l1[1] * 4 < l1[0], "tiled matmul made %llu global requests, naive %llu", (unsigned long long)l1[1], (unsigned long long)l1[0]);
-    CHECK(dram[1] <= dram[0] + dram[0] / 100, "tiled matmul moved %llu DRAM bytes, naive %llu", (unsigned long long)dram[1],
+    CHECK(dram[1] < dram[0], "tiled matmul moved %llu DRAM bytes, naive %llu", (unsigned long long)dram[1],
           (unsigned long long)dram[0]);
     CHECK(ipc1 > ipc0, "tiled IPC %.2f is not above naive %.2f", ipc1, ipc0);
     CHECK(cyc[1] < cyc[0], "tiled took %llu cycles, naive %llu", (unsigned long long)cyc[1], (unsigned long long)cyc[0]);
