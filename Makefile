@@ -149,4 +149,7 @@ bench: all $(BENCH_BINS)
 clean:
 	rm -rf build build-san build-fuzz build-clang
 
+# The RTL (issue 5): Verilator model, harness, tests, synthesis report.
+include rtl/rtl.mk
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
