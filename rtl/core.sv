@@ -2,7 +2,7 @@
 // LANES lanes, every lane with its own pc (min-PC reconvergence, chosen by warp_scheduler).
 // Execution is lane-serial to keep the hardware small: an issued warp-instruction visits its active
 // lanes one per cycle (a memory access takes one request per 32-bit word), then retires on the
-// commit stream. Blocks: decoder (instruction fields), alu (integer), lsu (addresses and byte lanes),
+// commit stream. Blocks: decoder (instruction fields), alu (integer), fpu (f32), lsu (addresses and byte lanes),
 // the register file (NREGS x 32-bit per thread), the predicate file (p0..p6 per thread), shared
 // memory, and the barrier unit (per-thread waiting bits, released when every live thread waits).
 //
@@ -151,6 +151,12 @@ module core
     alu u_alu (.op, .mod, .a(va), .b(vb), .c(vc), .result(alu_result), .pred(alu_pred),
                .supported(alu_supported));
 
+    // ---- fpu -------------------------------------------------------------------------------
+    logic [31:0] fpu_result;
+    logic fpu_pred, fpu_supported;
+    fpu u_fpu (.op, .mod, .a(va), .b(vb), .c(vc), .result(fpu_result), .pred(fpu_pred),
+               .supported(fpu_supported));
+
     // Special registers (S2R); y and z dimensions are 1 in this configuration.
     logic [31:0] sreg;
     always_comb
@@ -202,7 +208,7 @@ module core
     // Which instructions this RTL executes; everything else faults as unimplemented.
     logic implemented;
     always_comb begin
-        implemented = alu_supported || is_mem ||
+        implemented = alu_supported || fpu_supported || is_mem ||
                       op == OP_NOP || op == OP_EXIT || op == OP_BRA || op == OP_S2R ||
                       op == OP_SEL || op == OP_PAND || op == OP_POR || op == OP_PXOR ||
                       (op == OP_BAR && ra == REG_RZ);
@@ -210,7 +216,7 @@ module core
         if (fmt == FMT_SETP || fmt == FMT_PLOG || fmt == FMT_BAR || fmt == FMT_BRA ||
             fmt == FMT_NONE || fmt == FMT_S2R) begin
             // rd/ra fields of these formats are predicate numbers or ids, not registers.
-            implemented = alu_supported || op == OP_NOP || op == OP_EXIT || op == OP_BRA ||
+            implemented = alu_supported || fpu_supported || op == OP_NOP || op == OP_EXIT || op == OP_BRA ||
                           op == OP_S2R || op == OP_PAND || op == OP_POR || op == OP_PXOR ||
                           (op == OP_BAR && ra == REG_RZ);
             if (fmt == FMT_S2R && !reg_ok(rd)) implemented = 1'b0;
@@ -227,7 +233,7 @@ module core
         case (op)
             OP_S2R:  lane_value = sreg;
             OP_SEL:  lane_value = sel_p ? va : vb;
-            default: lane_value = alu_result;
+            default: lane_value = fpu_supported ? fpu_result : alu_result;
         endcase
     logic plog_x, plog_y, plog_v;
     assign plog_x = read_pred(ra[2:0], cur_warp, lane, preds) ^ mod[0];
@@ -363,7 +369,7 @@ module core
                         if (op == OP_EXIT) live[cur_warp][lane] <= 1'b0;
                         if (op == OP_BAR) waiting[cur_warp][lane] <= 1'b1;
                         if (fmt == FMT_SETP && rd[2:0] != PRED_PT)
-                            preds[cur_warp][rd[2:0]][lane] <= alu_pred;
+                            preds[cur_warp][rd[2:0]][lane] <= fpu_supported ? fpu_pred : alu_pred;
                         if (fmt == FMT_PLOG && rd[2:0] != PRED_PT)
                             preds[cur_warp][rd[2:0]][lane] <= plog_v;
                         if (is_mem) state <= S_MEM;

@@ -2,7 +2,9 @@
  * program with tg_encode, runs it on the Verilated gpu_top and checks final memory against a C
  * computation of the expected result: integer vecadd over several blocks, a divergent loop
  * (per-lane trip counts, min-PC reconvergence), shared memory with a barrier, byte/halfword
- * widths, and that an unimplemented opcode and a misaligned load fault instead of running. */
+ * widths, f32 add/sub/mul/fma/min/max/abs/neg/setp against the host's IEEE results bit for bit
+ * (edge cases: zeros, denormals, infinities, NaNs, rounding ties, overflow), and that an unimplemented opcode and a misaligned load fault instead of running. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +159,91 @@ static void test_shared_barrier(tg_rtl *r)
     CHECK(bad == 0, "shared+barrier: %d wrong (out[0]=%u out[1]=0x%x)", bad, out[0], out[1]);
 }
 
+static uint32_t bits_of(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+static float f_of(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
+static uint32_t canon(float f) { return f != f ? 0x7fffffffu : bits_of(f); }
+static uint32_t ref_minmax(uint32_t a, uint32_t b, int is_max)
+{
+    float x = f_of(a), y = f_of(b);
+    if (x != x) return y != y ? 0x7fffffffu : b;
+    if (y != y) return a;
+    if (x == y) return a == b ? a : is_max ? (a >> 31 ? b : a) : (a >> 31 ? a : b);
+    return (x > y) == is_max ? a : b;
+}
+
+/* f32: thread t reads a[t], b[t], c[t] and stores 10 result words; compared bit for bit with C. */
+static void test_f32(tg_rtl *r)
+{
+    enum { NT = 32, IN = 0x8000, OUT = 0x9000, P = 0xa000, NOUT = 10, STRIDE = 12 };
+    static const uint32_t edge[] = {
+        0x00000000, 0x80000000, 0x00000001, 0x80000001, 0x007fffff, 0x00800000, 0x3f800000, 0xbf800000,
+        0x7f7fffff, 0xff7fffff, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00001, 0x3f800001, 0x33800000,
+        0x34000000, 0x4b800000, 0x3eaaaaab, 0xc0490fdb, 0x00400000, 0x80400000, 0x3f7fffff, 0x5f000000,
+    };
+    uint32_t in[3 * NT], out[STRIDE * NT];
+    uint32_t seed = 12345;
+    for (int i = 0; i < 3 * NT; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        in[i] = (i * 7) % 5 == 0 ? edge[(i * 11 + seed % 7) % (sizeof edge / 4)] : seed;
+    }
+    /* a few exact cases: ties and cancellation */
+    in[0] = 0x3f800000; in[NT] = 0x33800000; in[2 * NT] = 0x00000000;   /* 1 + 2^-24: tie */
+    in[1] = 0x3f800001; in[NT + 1] = 0x33800000; in[2 * NT + 1] = 0xbf800001;
+    in[2] = 0x7f7fffff; in[NT + 2] = 0x7f7fffff; in[2 * NT + 2] = 0xff7fffff;  /* overflow, fma cancels */
+    in[3] = 0x00800000; in[NT + 3] = 0x3f000000; in[2 * NT + 3] = 0x80000001;  /* denormal result */
+    uint64_t prog[] = {
+        S2R(0, TG_SREG_TID_X), I(TG_OP_SHL, 1, 0, 2, 0),
+        I(TG_OP_LDP, 2, TG_RZ, 0, TG_W_B32), R(TG_OP_IADD, 2, 2, 1, 0, 0),
+        I(TG_OP_LDG, 3, 2, 0, TG_W_B32), I(TG_OP_LDG, 4, 2, 4 * NT, TG_W_B32),
+        I(TG_OP_LDG, 5, 2, 8 * NT, TG_W_B32),                        /* a, b, c */
+        R(TG_OP_FADD, 10, 3, 4, 0, 0), R(TG_OP_FSUB, 11, 3, 4, 0, 0), R(TG_OP_FMUL, 12, 3, 4, 0, 0),
+        R(TG_OP_FFMA, 13, 3, 4, 5, 0), R(TG_OP_FMIN, 14, 3, 4, 0, 0), R(TG_OP_FMAX, 15, 3, 4, 0, 0),
+        R(TG_OP_FABS, 16, 3, 0, 0, 0), R(TG_OP_FNEG, 17, 3, 0, 0, 0),
+        R(TG_OP_FSETP, 0, 3, 4, 0, TG_COND_LT), R(TG_OP_FSETP, 1, 3, 4, 0, TG_COND_LEU),
+        R(TG_OP_FSETP, 2, 3, 4, 0, TG_COND_EQ), R(TG_OP_FSETP, 3, 3, 4, 0, TG_COND_NAN),
+        /* r18 = p0 | p1 << 1 | p2 << 2 | p3 << 3, via sel rd = p ? 1 : 0 */
+        I(TG_OP_MOV, 24, 0, 1, 0),
+        I(TG_OP_SEL, 25, 24, 0, 0), I(TG_OP_SEL, 26, 24, 0, 1), I(TG_OP_SEL, 27, 24, 0, 2),
+        I(TG_OP_SEL, 28, 24, 0, 3),
+        I(TG_OP_SHL, 26, 26, 1, 0), I(TG_OP_SHL, 27, 27, 2, 0), I(TG_OP_SHL, 28, 28, 3, 0),
+        R(TG_OP_OR, 18, 25, 26, 0, 0), R(TG_OP_OR, 18, 18, 27, 0, 0), R(TG_OP_OR, 18, 18, 28, 0, 0),
+        I(TG_OP_MOV, 19, 0, 0, 0),
+        I(TG_OP_IMUL, 22, 0, 4 * STRIDE, 0), I(TG_OP_LDP, 23, TG_RZ, 4, TG_W_B32),
+        R(TG_OP_IADD, 23, 23, 22, 0, 0),
+        I(TG_OP_STG, 10, 23, 0, TG_W_B128), I(TG_OP_STG, 14, 23, 16, TG_W_B128),   /* r10..r17 */
+        I(TG_OP_STG, 18, 23, 32, TG_W_B64),                                         /* r18, r19 */
+        NONE(TG_OP_EXIT),
+    };
+    unsigned n = sizeof prog / sizeof prog[0];
+    uint32_t p[2] = { IN, OUT };
+    tg_rtl_write(r, IN, in, sizeof in);
+    memset(out, 0xee, sizeof out);
+    tg_rtl_write(r, OUT, out, sizeof out);
+    tg_rtl_write(r, P, p, sizeof p);
+    tg_rtl_result res;
+    int rc = run(r, prog, n, 1, NT, P, 8, 0, &res);
+    CHECK(rc == 0, "f32: rc %d fault %s pc %u", rc, tg_rtl_fault_name(res.fault_kind), res.fault_pc);
+    tg_rtl_read(r, OUT, out, sizeof out);
+    static const char *const names[NOUT] = { "fadd", "fsub", "fmul", "ffma", "fmin", "fmax", "fabs", "fneg", "setp", "zero" };
+    int bad = 0;
+    for (int t = 0; t < NT; t++) {
+        uint32_t A = in[t], B = in[NT + t], C = in[2 * NT + t];
+        float x = f_of(A), y = f_of(B), z = f_of(C);
+        int un = x != x || y != y;
+        uint32_t want[NOUT] = {
+            canon(x + y), canon(x - y), canon(x * y), canon(fmaf(x, y, z)),
+            ref_minmax(A, B, 0), ref_minmax(A, B, 1), A & 0x7fffffffu, A ^ 0x80000000u,
+            (uint32_t)(!un && x < y) | (uint32_t)(un || x <= y) << 1 | (uint32_t)(!un && x == y) << 2 |
+                (uint32_t)un << 3,
+            0 };
+        for (int k = 0; k < NOUT; k++)
+            if (out[STRIDE * t + k] != want[k] && bad++ < 8)
+                printf("f32 %s(0x%08x, 0x%08x, 0x%08x) = 0x%08x, want 0x%08x\n", names[k], A, B, C,
+                       out[STRIDE * t + k], want[k]);
+    }
+    CHECK(bad == 0, "f32: %d wrong results", bad);
+}
+
 /* An opcode the RTL lacks faults as unimplemented; a misaligned load faults as misaligned. */
 static void test_faults(tg_rtl *r)
 {
@@ -181,6 +268,7 @@ int main(void)
     test_vecadd(r);
     test_divergent_loop(r);
     test_shared_barrier(r);
+    test_f32(r);
     test_faults(r);
     tg_rtl_destroy(r);
     if (failures) { printf("%d failures\n", failures); return 1; }
