@@ -1,6 +1,6 @@
 /* test_rtl.c: the RTL's tests (run by make test as build/tests/test_rtl). Each builds a small
  * program with tg_encode, runs it on the Verilated gpu_top and checks final memory against a C
- * computation of the expected result: integer vecadd over several blocks, a divergent loop
+ * computation of the expected result and against the simulator (libtgsim) run on the same input: integer vecadd over several blocks, a divergent loop
  * (per-lane trip counts, min-PC reconvergence), shared memory with a barrier, byte/halfword
  * widths, f32 add/sub/mul/fma/min/max/abs/neg/setp against the host's IEEE results bit for bit
  * (edge cases: zeros, denormals, infinities, NaNs, rounding ties, overflow), and that an unimplemented opcode and a misaligned load fault instead of running. */
@@ -11,6 +11,7 @@
 
 #include "isa/isa.h"
 #include "rtl/harness/tg_rtl.h"
+#include "sim/sim.h"
 
 static int failures;
 #define CHECK(cond, ...) do { if (!(cond)) { failures++; printf("FAIL %s:%d: ", __FILE__, __LINE__); \
@@ -47,6 +48,50 @@ static int run(tg_rtl *r, const uint64_t *code, uint32_t n, uint32_t grid, uint3
     return tg_rtl_run(r, &l, 2000000, res);
 }
 
+/* Differential check: runs the same program on the simulator (warp size 8, one core) with the
+ * same initial contents of the listed RTL buffers, then runs the RTL and compares the buffers
+ * byte for byte. Param words equal to a buffer's RTL address are rewritten to the sim's address. */
+static int run_both(tg_rtl *r, const char *name, const uint64_t *code, uint32_t n, uint32_t grid,
+                    uint32_t block, uint32_t params, uint32_t pbytes, uint32_t shared,
+                    const uint32_t *addr, const uint32_t *size, unsigned nbufs, tg_rtl_result *res)
+{
+    tg_sim_config cfg;
+    tg_sim_config_default(&cfg);
+    cfg.warp_size = TG_RTL_LANES;
+    cfg.num_sms = 1;
+    cfg.global_bytes = 4u << 20;
+    tg_sim *s = tg_sim_create(&cfg);
+    uint32_t saddr[8], pw[16];
+    uint8_t *buf = malloc(1 << 16), *buf2 = malloc(1 << 16);
+    for (unsigned i = 0; i < nbufs; i++) {
+        saddr[i] = tg_sim_alloc(s, size[i]);
+        tg_rtl_read(r, addr[i], buf, size[i]);
+        tg_sim_write(s, saddr[i], buf, size[i]);
+    }
+    tg_rtl_read(r, params, pw, pbytes);
+    for (unsigned w = 0; w < pbytes / 4; w++)
+        for (unsigned i = 0; i < nbufs; i++)
+            if (pw[w] == addr[i]) pw[w] = saddr[i];
+    tg_kernel k = { .name = "t", .entry = 0, .end = n, .nregs = TG_RTL_NREGS, .shared_bytes = shared,
+                    .param_bytes = pbytes };
+    tg_module m = { .ncode = n, .code = (uint64_t *)code, .nkernels = 1, .kernels = &k };
+    tg_launch l = { .module = &m, .kernel = &k, .grid = { grid, 1, 1 }, .block = { block, 1, 1 },
+                    .params = pw, .param_bytes = pbytes };
+    tg_fault f;
+    int src = tg_sim_launch(s, &l, NULL, &f);
+    CHECK(src == 0, "%s: simulator faulted (kind %d pc %u)", name, f.kind, f.pc);
+    int rc = run(r, code, n, grid, block, params, pbytes, shared, res);
+    for (unsigned i = 0; i < nbufs; i++) {
+        tg_rtl_read(r, addr[i], buf, size[i]);
+        tg_sim_read(s, saddr[i], buf2, size[i]);
+        CHECK(memcmp(buf, buf2, size[i]) == 0, "%s: buffer %u differs between RTL and simulator", name, i);
+    }
+    free(buf);
+    free(buf2);
+    tg_sim_destroy(s);
+    return rc;
+}
+
 /* c[i] = a[i] + b[i] for i < n; params: a, b, c, n. */
 static void test_vecadd(tg_rtl *r)
 {
@@ -76,7 +121,8 @@ static void test_vecadd(tg_rtl *r)
     memset(c, 0, sizeof c);
     tg_rtl_write(r, C, c, sizeof c);
     tg_rtl_result res;
-    int rc = run(r, code, sizeof code / sizeof code[0], 4, 32, P, 16, 0, &res);
+    static const uint32_t ba[] = { A, B, C }, bs[] = { sizeof a, sizeof b, sizeof c };
+    int rc = run_both(r, "vecadd", code, sizeof code / sizeof code[0], 4, 32, P, 16, 0, ba, bs, 3, &res);
     CHECK(rc == 0, "vecadd: rc %d fault %s pc %u", rc, tg_rtl_fault_name(res.fault_kind), res.fault_pc);
     tg_rtl_read(r, C, c, sizeof c);
     int bad = 0;
@@ -113,7 +159,8 @@ static void test_divergent_loop(tg_rtl *r)
     tg_rtl_write(r, P, &p, 4);
     tg_rtl_write(r, OUT, out, sizeof out);
     tg_rtl_result res;
-    int rc = run(r, code, sizeof code / sizeof code[0], 1, 29, P, 4, 0, &res);
+    static const uint32_t ba[] = { OUT }, bs[] = { sizeof out };
+    int rc = run_both(r, "loop", code, sizeof code / sizeof code[0], 1, 29, P, 4, 0, ba, bs, 1, &res);
     CHECK(rc == 0, "loop: rc %d fault %s pc %u", rc, tg_rtl_fault_name(res.fault_kind), res.fault_pc);
     tg_rtl_read(r, OUT, out, sizeof out);
     int bad = 0;
@@ -148,7 +195,8 @@ static void test_shared_barrier(tg_rtl *r)
     tg_rtl_write(r, P, &p, 4);
     tg_rtl_write(r, OUT, out, sizeof out);
     tg_rtl_result res;
-    int rc = run(r, code, sizeof code / sizeof code[0], 1, NT, P, 4, 256, &res);
+    static const uint32_t ba[] = { OUT }, bs[] = { sizeof out };
+    int rc = run_both(r, "shared", code, sizeof code / sizeof code[0], 1, NT, P, 4, 256, ba, bs, 1, &res);
     CHECK(rc == 0, "shared: rc %d fault %s pc %u", rc, tg_rtl_fault_name(res.fault_kind), res.fault_pc);
     tg_rtl_read(r, OUT, out, sizeof out);
     int bad = 0;
@@ -221,7 +269,8 @@ static void test_f32(tg_rtl *r)
     tg_rtl_write(r, OUT, out, sizeof out);
     tg_rtl_write(r, P, p, sizeof p);
     tg_rtl_result res;
-    int rc = run(r, prog, n, 1, NT, P, 8, 0, &res);
+    static const uint32_t ba[] = { IN, OUT }, bs[] = { sizeof in, sizeof out };
+    int rc = run_both(r, "f32", prog, n, 1, NT, P, 8, 0, ba, bs, 2, &res);
     CHECK(rc == 0, "f32: rc %d fault %s pc %u", rc, tg_rtl_fault_name(res.fault_kind), res.fault_pc);
     tg_rtl_read(r, OUT, out, sizeof out);
     static const char *const names[NOUT] = { "fadd", "fsub", "fmul", "ffma", "fmin", "fmax", "fabs", "fneg", "setp", "zero" };
