@@ -1,5 +1,5 @@
 # rtl.mk: the RTL's build rules, included by the top Makefile.
-#   make rtl          Verilate rtl/*.sv into build/rtl/ and build the RTL test program
+#   make rtl          Verilate rtl/*.sv into build/rtl/; build the runner build/rtl/tgrtl and test_rtl
 #   make rtl-pkg      regenerate rtl/tg32_pkg.sv from isa/tg32.def (commit the result)
 #   make rtl-report   yosys synthesis of gpu_top: latch check and cell counts (fails on yosys 0.23:
 #                     its reader rejects `import pkg::*` in module headers; see docs/rtl.md)
@@ -14,7 +14,7 @@ VERILATOR_ROOT ?= $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)
 RTL_CXXFLAGS := -std=c++14 -O1 $(filter -fsanitize=% -g,$(OPT)) -I$(RTL_DIR)/obj -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd -I.
 
 .PHONY: rtl rtl-pkg rtl-report
-rtl: $(BUILD)/tests/test_rtl
+rtl: $(RTL_DIR)/tgrtl $(BUILD)/tests/test_rtl
 
 $(RTL_DIR)/gen_pkg: rtl/gen_pkg.c isa/isa.c isa/isa.h isa/tg32.def
 	@mkdir -p $(dir $@)
@@ -44,12 +44,15 @@ $(RTL_DIR)/%.o: rtl/harness/%.c rtl/harness/tg_rtl.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+$(RTL_DIR)/tgrtl: $(RTL_DIR)/tgrtl.o $(RTL_HOBJS) $(RTL_LIB) $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $(RTL_DIR)/tgrtl.o $(RTL_HOBJS) $(RTL_LIB) $(LIB) $(LDLIBS)
+
 $(BUILD)/tests/test_rtl: $(RTL_DIR)/test_rtl.o $(RTL_HOBJS) $(RTL_LIB) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $(RTL_DIR)/test_rtl.o $(RTL_HOBJS) $(RTL_LIB) $(LIB) $(LDLIBS)
 
 # make test runs test_rtl (via tests/run.sh) and checks the committed package is fresh.
-test: $(BUILD)/tests/test_rtl $(RTL_DIR)/gen_pkg
+test: $(BUILD)/tests/test_rtl $(RTL_DIR)/gen_pkg $(RTL_DIR)/tgrtl
 
 rtl-report:
 	yosys -q -p "read_verilog -sv $(RTL_SV); synth -top gpu_top; select -assert-none t:\$$*latch*; stat" \
