@@ -2,7 +2,7 @@
 // LANES lanes, every lane with its own pc (min-PC reconvergence, chosen by warp_scheduler).
 // Execution is lane-serial to keep the hardware small: an issued warp-instruction visits its active
 // lanes one per cycle (a memory access takes one request per 32-bit word), then retires on the
-// commit stream. Blocks: decoder (instruction fields), alu (integer), fpu (f32), lsu (addresses and byte lanes),
+// commit stream. Blocks: decoder (instruction fields), alu (integer), fpu (f32), convert (conversions), lsu (addresses and byte lanes),
 // the register file (NREGS x 32-bit per thread), the predicate file (p0..p6 per thread), shared
 // memory, and the barrier unit (per-thread waiting bits, released when every live thread waits).
 //
@@ -157,6 +157,11 @@ module core
     fpu u_fpu (.op, .mod, .a(va), .b(vb), .c(vc), .result(fpu_result), .pred(fpu_pred),
                .supported(fpu_supported));
 
+    // ---- conversion unit --------------------------------------------------------------------
+    logic [31:0] conv_result;
+    logic conv_supported;
+    convert u_convert (.op, .mod, .a(va), .result(conv_result), .supported(conv_supported));
+
     // Special registers (S2R); y and z dimensions are 1 in this configuration.
     logic [31:0] sreg;
     always_comb
@@ -208,7 +213,7 @@ module core
     // Which instructions this RTL executes; everything else faults as unimplemented.
     logic implemented;
     always_comb begin
-        implemented = alu_supported || fpu_supported || is_mem ||
+        implemented = alu_supported || fpu_supported || conv_supported || is_mem ||
                       op == OP_NOP || op == OP_EXIT || op == OP_BRA || op == OP_S2R ||
                       op == OP_SEL || op == OP_PAND || op == OP_POR || op == OP_PXOR ||
                       (op == OP_BAR && ra == REG_RZ);
@@ -233,7 +238,7 @@ module core
         case (op)
             OP_S2R:  lane_value = sreg;
             OP_SEL:  lane_value = sel_p ? va : vb;
-            default: lane_value = fpu_supported ? fpu_result : alu_result;
+            default: lane_value = fpu_supported ? fpu_result : conv_supported ? conv_result : alu_result;
         endcase
     logic plog_x, plog_y, plog_v;
     assign plog_x = read_pred(ra[2:0], cur_warp, lane, preds) ^ mod[0];

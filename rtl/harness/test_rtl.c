@@ -84,6 +84,13 @@ static int run_both(tg_rtl *r, const char *name, const uint64_t *code, uint32_t 
     for (unsigned i = 0; i < nbufs; i++) {
         tg_rtl_read(r, addr[i], buf, size[i]);
         tg_sim_read(s, saddr[i], buf2, size[i]);
+        int shown = 0;
+        for (uint32_t w = 0; w + 4 <= size[i] && shown < 6; w += 4) {
+            uint32_t x, y;
+            memcpy(&x, buf + w, 4);
+            memcpy(&y, buf2 + w, 4);
+            if (x != y && ++shown) printf("%s: buffer %u word %u: rtl 0x%08x sim 0x%08x\n", name, i, w / 4, x, y);
+        }
         CHECK(memcmp(buf, buf2, size[i]) == 0, "%s: buffer %u differs between RTL and simulator", name, i);
     }
     free(buf);
@@ -293,6 +300,55 @@ static void test_f32(tg_rtl *r)
     CHECK(bad == 0, "f32: %d wrong results", bad);
 }
 
+/* Conversions: thread t converts in[t] 16 ways; compared with the simulator byte for byte, plus
+ * a few values worked out by hand. */
+static void test_convert(tg_rtl *r)
+{
+    enum { NT = 32, IN = 0xb000, OUT = 0xc000, P = 0xd000, STRIDE = 16 };
+    static const uint32_t edge[] = {
+        0x00000000, 0x80000000, 0x3f000000, 0x3fc00000, 0x40200000, 0xbfc00000, 0xc0200000, 0x4f000000,
+        0xcf000000, 0x4f800000, 0x7f800000, 0xff800000, 0x7fc00000, 0x00000001, 0x477fefff, 0x477ff000,
+        0x33000000, 0x38800000, 0x387fc000, 0x3f7fffff, 0x80000001, 0x7fffffff, 0x4b7fffff, 0xcb000001,
+    };
+    uint32_t in[NT], out[STRIDE * NT];
+    uint32_t seed = 99;
+    for (int i = 0; i < NT; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        in[i] = i < (int)(sizeof edge / 4) ? edge[i] : seed;
+    }
+    uint64_t prog[] = {
+        S2R(0, TG_SREG_TID_X), I(TG_OP_SHL, 1, 0, 2, 0),
+        I(TG_OP_LDP, 2, TG_RZ, 0, TG_W_B32), R(TG_OP_IADD, 2, 2, 1, 0, 0), I(TG_OP_LDG, 3, 2, 0, TG_W_B32),
+        R(TG_OP_F2I, 8, 3, 0, 0, TG_RND_RN), R(TG_OP_F2I, 9, 3, 0, 0, TG_RND_RZ),
+        R(TG_OP_F2I, 10, 3, 0, 0, TG_RND_RM), R(TG_OP_F2I, 11, 3, 0, 0, TG_RND_RP),
+        R(TG_OP_F2U, 12, 3, 0, 0, TG_RND_RN), R(TG_OP_I2F, 13, 3, 0, 0, TG_RND_RN),
+        R(TG_OP_I2F, 14, 3, 0, 0, TG_RND_RZ), R(TG_OP_U2F, 15, 3, 0, 0, TG_RND_RM),
+        R(TG_OP_U2F, 16, 3, 0, 0, TG_RND_RP), R(TG_OP_F2H, 17, 3, 0, 0, 0), R(TG_OP_H2F, 18, 3, 0, 0, 0),
+        R(TG_OP_F2BF, 19, 3, 0, 0, 0), R(TG_OP_BF2F, 20, 3, 0, 0, 0), R(TG_OP_FRND, 21, 3, 0, 0, TG_RND_RN),
+        R(TG_OP_FRND, 22, 3, 0, 0, TG_RND_RM), R(TG_OP_FRND, 23, 3, 0, 0, TG_RND_RP),
+        I(TG_OP_IMUL, 4, 0, 4 * STRIDE, 0), I(TG_OP_LDP, 5, TG_RZ, 4, TG_W_B32), R(TG_OP_IADD, 5, 5, 4, 0, 0),
+        I(TG_OP_STG, 8, 5, 0, TG_W_B128), I(TG_OP_STG, 12, 5, 16, TG_W_B128),
+        I(TG_OP_STG, 16, 5, 32, TG_W_B128), I(TG_OP_STG, 20, 5, 48, TG_W_B128),
+        NONE(TG_OP_EXIT),
+    };
+    uint32_t p[2] = { IN, OUT };
+    tg_rtl_write(r, IN, in, sizeof in);
+    memset(out, 0xee, sizeof out);
+    tg_rtl_write(r, OUT, out, sizeof out);
+    tg_rtl_write(r, P, p, sizeof p);
+    static const uint32_t ba[] = { IN, OUT }, bs[] = { sizeof in, sizeof out };
+    tg_rtl_result res;
+    int rc = run_both(r, "convert", prog, sizeof prog / sizeof prog[0], 1, NT, P, 8, 0, ba, bs, 2, &res);
+    CHECK(rc == 0, "convert: rc %d fault %s pc %u", rc, tg_rtl_fault_name(res.fault_kind), res.fault_pc);
+    tg_rtl_read(r, OUT, out, sizeof out);
+    /* 1.5: f2i rn/rz/rm/rp = 2 1 1 2; 2.5 rn = 2 (ties to even); -1.5 rm = -2; 65520.0 -> f16 inf */
+    CHECK(out[3 * STRIDE] == 2 && out[3 * STRIDE + 1] == 1 && out[3 * STRIDE + 2] == 1 &&
+          out[3 * STRIDE + 3] == 2, "f2i(1.5) = %d %d %d %d", (int)out[48], (int)out[49], (int)out[50], (int)out[51]);
+    CHECK(out[4 * STRIDE] == 2, "f2i.rn(2.5) = %d", (int)out[4 * STRIDE]);
+    CHECK(out[5 * STRIDE + 2] == (uint32_t)-2, "f2i.rm(-1.5) = %d", (int)out[5 * STRIDE + 2]);
+    CHECK(out[15 * STRIDE + 9] == 0x7c00, "f2h(65520) = 0x%x", out[15 * STRIDE + 9]);
+}
+
 /* An opcode the RTL lacks faults as unimplemented; a misaligned load faults as misaligned. */
 static void test_faults(tg_rtl *r)
 {
@@ -318,6 +374,7 @@ int main(void)
     test_divergent_loop(r);
     test_shared_barrier(r);
     test_f32(r);
+    test_convert(r);
     test_faults(r);
     tg_rtl_destroy(r);
     if (failures) { printf("%d failures\n", failures); return 1; }
