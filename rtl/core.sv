@@ -70,7 +70,8 @@ module core
                            F_UNIMPLEMENTED = 4'd15;
 
     typedef enum logic [3:0] {
-        S_IDLE, S_CLEAR, S_SCHED, S_DECODE, S_EXEC, S_MEM, S_MEM_WAIT, S_COMMIT, S_DONE, S_FAULT
+        S_IDLE, S_CLEAR, S_SCHED, S_DECODE, S_EXEC, S_MEM, S_MEM_WAIT, S_WRITEBACK, S_COMMIT, S_DONE,
+        S_FAULT
     } state_t;
     state_t state;
 
@@ -216,7 +217,7 @@ module core
         implemented = alu_supported || fpu_supported || conv_supported || is_mem ||
                       op == OP_NOP || op == OP_EXIT || op == OP_BRA || op == OP_S2R ||
                       op == OP_SEL || op == OP_PAND || op == OP_POR || op == OP_PXOR ||
-                      (op == OP_BAR && ra == REG_RZ);
+                      op == OP_SHFL || (op == OP_BAR && ra == REG_RZ);
         if (!reg_ok(ra) || !reg_ok(rd) || !reg_ok(rb) || !reg_ok(rc)) implemented = 1'b0;
         if (fmt == FMT_SETP || fmt == FMT_PLOG || fmt == FMT_BAR || fmt == FMT_BRA ||
             fmt == FMT_NONE || fmt == FMT_S2R) begin
@@ -227,8 +228,54 @@ module core
             if (fmt == FMT_S2R && !reg_ok(rd)) implemented = 1'b0;
             if (fmt == FMT_SETP && (!reg_ok(ra) || !reg_ok(rb))) implemented = 1'b0;
         end
+        // vote/ballot: ra is a predicate number; ballot writes register rd.
+        if (fmt == FMT_VOTEP) implemented = 1'b1;
+        if (fmt == FMT_VOTER) implemented = reg_ok(rd);
         if (is_mem && (!reg_ok(ra) || !reg_ok(rdk) || !reg_ok(rd + 8'(nwords) - 8'd1))) implemented = 1'b0;
     end
+
+    // ---- shuffle / vote (warp-wide) -----------------------------------------------------------
+    // Guard of every lane at once: vote and ballot look at all executing lanes.
+    logic [LANES-1:0] exec_all, vote_p, vote_yes, vote_yes_q, vote_exec_q, yes_now, exec_now;
+    always_comb
+        for (int l = 0; l < LANES; l++) begin
+            exec_all[l] = cur_mask[l] && ((guard == PRED_PT ? 1'b1 : preds[cur_warp][guard][l]) ^ guard_neg);
+            vote_p[l] = (ra[2:0] == PRED_PT ? 1'b1 : preds[cur_warp][ra[2:0]][l]) ^ mod[0];
+        end
+    assign vote_yes = vote_p & exec_all;
+    // Lane 0 sees the predicates before any lane wrote; later lanes use what lane 0 latched.
+    assign yes_now  = lane == '0 ? vote_yes : vote_yes_q;
+    assign exec_now = lane == '0 ? exec_all : vote_exec_q;
+    logic vote_v;
+    always_comb
+        case (op)
+            OP_VOTEALL: vote_v = yes_now == exec_now;
+            OP_VOTEANY: vote_v = yes_now != '0;
+            default:    vote_v = yes_now == exec_now || yes_now == '0;   // vote.uni
+        endcase
+    // shfl: PTX's lane formula with c's clamp (bits 4:0) and segment mask (bits 12:8).
+    logic [31:0] shfl_j;
+    logic shfl_ok;
+    logic [31:0] shfl_src;
+    always_comb begin
+        logic [31:0] bval, cval, seg, max_lane, min_lane, l32;
+        l32 = 32'(lane);
+        bval = vb & 32'd31;
+        cval = vc & 32'd31;
+        seg = (vc >> 8) & 32'd31;
+        max_lane = (l32 & seg) | (cval & ~seg);
+        min_lane = l32 & seg;
+        case (mod)
+            SHFL_UP:   begin shfl_j = l32 - bval; shfl_ok = $signed(shfl_j) >= $signed(max_lane); end
+            SHFL_DOWN: begin shfl_j = l32 + bval; shfl_ok = shfl_j <= max_lane; end
+            SHFL_BFLY: begin shfl_j = l32 ^ bval; shfl_ok = shfl_j <= max_lane; end
+            default:   begin shfl_j = min_lane | (bval & ~seg); shfl_ok = shfl_j <= max_lane; end
+        endcase
+        if ($signed(shfl_j) < 0 || shfl_j >= LANES) shfl_ok = 1'b0;
+    end
+    logic [TB-1:0] shfl_thread;
+    assign shfl_thread = TB'({cur_warp, shfl_ok ? shfl_j[LB-1:0] : lane});
+    assign shfl_src = reg_ok(ra) && ra != REG_RZ ? rf[{shfl_thread, ra[RB-1:0]}] : 32'd0;
 
     // Value written to rd by a non-memory instruction of this lane.
     logic [31:0] lane_value;
@@ -238,6 +285,8 @@ module core
         case (op)
             OP_S2R:  lane_value = sreg;
             OP_SEL:  lane_value = sel_p ? va : vb;
+            OP_SHFL: lane_value = shfl_src;
+            OP_BALLOT: lane_value = 32'(yes_now);
             default: lane_value = fpu_supported ? fpu_result : conv_supported ? conv_result : alu_result;
         endcase
     logic plog_x, plog_y, plog_v;
@@ -247,7 +296,8 @@ module core
                                                       : (plog_x ^ plog_y);
     logic writes_rd;   // instruction writes register rd (not a predicate)
     assign writes_rd = rd != REG_RZ && (fmt == FMT_RB || fmt == FMT_RA || fmt == FMT_RAB ||
-                       fmt == FMT_RABC || fmt == FMT_S2R || fmt == FMT_SEL || fmt == FMT_LD);
+                       fmt == FMT_RABC || fmt == FMT_S2R || fmt == FMT_SEL || fmt == FMT_LD ||
+                       fmt == FMT_SHFL || fmt == FMT_VOTER);
 
     // ---- memory port -----------------------------------------------------------------------
     assign mem_req   = state == S_MEM && !is_shared && !ls_misaligned && !space_oob;
@@ -285,8 +335,10 @@ module core
     // Retires this lane's work and moves to the next active lane or to COMMIT.
     task automatic next_lane();
         k <= 2'd0;
-        if (lane == LB'(LANES - 1)) state <= S_COMMIT;
-        else begin lane <= lane + 1'b1; state <= S_EXEC; end
+        if (lane == LB'(LANES - 1)) begin
+            lane <= '0;
+            state <= op == OP_SHFL ? S_WRITEBACK : S_COMMIT;
+        end else begin lane <= lane + 1'b1; state <= S_EXEC; end
     endtask
 
     always_ff @(posedge clk) begin
@@ -361,6 +413,10 @@ module core
                     else state <= S_EXEC;
                 end
                 S_EXEC: begin
+                    if (lane == '0) begin
+                        vote_yes_q <= vote_yes;
+                        vote_exec_q <= exec_all;
+                    end
                     if (lane == '0 && !legal) raise(F_ILLEGAL, 32'd0);
                     else if (lane == '0 && !implemented) raise(F_UNIMPLEMENTED, 32'd0);
                     else if (!cur_mask[lane]) next_lane();
@@ -377,12 +433,16 @@ module core
                             preds[cur_warp][rd[2:0]][lane] <= fpu_supported ? fpu_pred : alu_pred;
                         if (fmt == FMT_PLOG && rd[2:0] != PRED_PT)
                             preds[cur_warp][rd[2:0]][lane] <= plog_v;
+                        if (fmt == FMT_VOTEP && rd[2:0] != PRED_PT)
+                            preds[cur_warp][rd[2:0]][lane] <= vote_v;
+                        if (op == OP_SHFL && ext[2:0] != PRED_PT)
+                            preds[cur_warp][ext[2:0]][lane] <= shfl_ok;
                         if (is_mem) state <= S_MEM;
                         else begin
-                            if (writes_rd) begin
-                                rf[{thread, rd[RB-1:0]}] <= lane_value;
-                                commit_data[lane] <= lane_value;
-                            end
+                            // shfl reads other lanes' ra: its results wait in commit_data and are
+                            // written back after every lane has read (S_WRITEBACK).
+                            if (writes_rd && op != OP_SHFL) rf[{thread, rd[RB-1:0]}] <= lane_value;
+                            if (writes_rd) commit_data[lane] <= lane_value;
                             next_lane();
                         end
                     end
@@ -416,6 +476,11 @@ module core
                             else next_lane();
                         end
                     end
+                end
+                S_WRITEBACK: begin
+                    if (exec_mask[lane] && writes_rd) rf[{thread, rd[RB-1:0]}] <= commit_data[lane];
+                    if (lane == LB'(LANES - 1)) state <= S_COMMIT;
+                    else lane <= lane + 1'b1;
                 end
                 S_COMMIT: begin
                     commit <= 1'b1;

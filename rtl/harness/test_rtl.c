@@ -107,8 +107,8 @@ static void test_vecadd(tg_rtl *r)
         S2R(0, TG_SREG_TID_X), S2R(1, TG_SREG_CTAID_X), S2R(2, TG_SREG_NTID_X),
         R(TG_OP_IMAD, 3, 1, 2, 0, 0),            /* i = ctaid * ntid + tid */
         I(TG_OP_LDP, 4, TG_RZ, 12, TG_W_B32),    /* n */
-        I(TG_OP_ISETP, 0, 3, 0, TG_COND_GE) & ~0ull, /* placeholder, replaced below */
-        NONE(TG_OP_EXIT),
+        I(TG_OP_ISETP, 0, 3, 0, TG_COND_GE),     /* replaced below: isetp.ge p0, r3, r4 */
+        NONE(TG_OP_EXIT),                        /* replaced below: @p0 exit */
         I(TG_OP_SHL, 5, 3, 2, 0),
         I(TG_OP_LDP, 6, TG_RZ, 0, TG_W_B32), R(TG_OP_IADD, 6, 6, 5, 0, 0),
         I(TG_OP_LDP, 7, TG_RZ, 4, TG_W_B32), R(TG_OP_IADD, 7, 7, 5, 0, 0),
@@ -349,6 +349,60 @@ static void test_convert(tg_rtl *r)
     CHECK(out[15 * STRIDE + 9] == 0x7c00, "f2h(65520) = 0x%x", out[15 * STRIDE + 9]);
 }
 
+static uint64_t SH(unsigned rd, unsigned ra, unsigned rb, unsigned rc, unsigned mode, unsigned pd)
+{
+    tg_inst i = { .op = TG_OP_SHFL, .guard = TG_PT, .rd = rd, .ra = ra, .rb = rb, .rc = rc,
+                  .mod = mode, .ext = pd };
+    return tg_encode(&i);
+}
+
+/* Warp-wide ops: shfl in all four modes (clamp, valid flag, a shuffle onto its own source
+ * register), vote.all/any/uni and ballot, under a guard that leaves some active lanes out and
+ * with a partial last warp. Compared with the simulator (warp size 8) byte for byte. */
+static void test_warp_ops(tg_rtl *r)
+{
+    enum { NT = 30, OUT = 0xe000, P = 0xf000, STRIDE = 8 };
+    uint64_t prog[] = {
+        S2R(0, TG_SREG_TID_X), I(TG_OP_IMUL, 1, 0, 3, 0), I(TG_OP_IADD, 1, 1, 1, 0),  /* r1 = 3t+1 */
+        I(TG_OP_MOV, 20, 0, 1, 0), I(TG_OP_MOV, 21, 0, 31, 0), I(TG_OP_MOV, 22, 0, 2, 0),
+        I(TG_OP_MOV, 23, 0, 0, 0), I(TG_OP_MOV, 24, 0, 6, 0),
+        I(TG_OP_IMUL, 25, 0, 5, 0), I(TG_OP_AND, 25, 25, 7, 0),                        /* idx lane */
+        I(TG_OP_UREM, 26, 0, 3, 0), I(TG_OP_ISETP, 0, 26, 0, TG_COND_EQ),            /* p0: t%3==0 */
+        I(TG_OP_ISETP, 5, 0, 27, TG_COND_LT),                                        /* p5: t<27 */
+        guarded(SH(2, 1, 20, 21, TG_SHFL_BFLY, TG_PT), 5, false),
+        guarded(SH(3, 1, 22, 23, TG_SHFL_UP, 1), 5, false),
+        guarded(SH(4, 1, 22, 24, TG_SHFL_DOWN, 2), 5, false),
+        guarded(SH(5, 1, 25, 21, TG_SHFL_IDX, TG_PT), 5, false),
+        guarded(R(TG_OP_VOTEANY, 3, 0, 0, 0, 0), 5, false),
+        guarded(R(TG_OP_VOTEALL, 4, 0, 0, 0, 1), 5, false),
+        guarded(R(TG_OP_VOTEUNI, 6, 0, 0, 0, 0), 5, false),
+        guarded(R(TG_OP_BALLOT, 6, 0, 0, 0, 0), 5, false),
+        guarded(SH(1, 1, 20, 21, TG_SHFL_BFLY, TG_PT), 5, false),                     /* in place */
+        /* r7 = predicate bits p1 p2 p3 p4 p6 */
+        I(TG_OP_MOV, 7, 0, 0, 0),
+        I(TG_OP_SEL, 8, 20, 0, 1), R(TG_OP_OR, 7, 7, 8, 0, 0),
+        I(TG_OP_SEL, 8, 20, 0, 2), I(TG_OP_SHL, 8, 8, 1, 0), R(TG_OP_OR, 7, 7, 8, 0, 0),
+        I(TG_OP_SEL, 8, 20, 0, 3), I(TG_OP_SHL, 8, 8, 2, 0), R(TG_OP_OR, 7, 7, 8, 0, 0),
+        I(TG_OP_SEL, 8, 20, 0, 4), I(TG_OP_SHL, 8, 8, 3, 0), R(TG_OP_OR, 7, 7, 8, 0, 0),
+        I(TG_OP_SEL, 8, 20, 0, 6), I(TG_OP_SHL, 8, 8, 4, 0), R(TG_OP_OR, 7, 7, 8, 0, 0),
+        I(TG_OP_IMUL, 9, 0, 4 * STRIDE, 0), I(TG_OP_LDP, 10, TG_RZ, 0, TG_W_B32), R(TG_OP_IADD, 10, 10, 9, 0, 0),
+        I(TG_OP_STG, 0, 10, 0, TG_W_B128), I(TG_OP_STG, 4, 10, 16, TG_W_B128),   /* r0..r7 */
+        NONE(TG_OP_EXIT),
+    };
+    uint32_t out[STRIDE * 32], p = OUT;
+    memset(out, 0xee, sizeof out);
+    tg_rtl_write(r, OUT, out, sizeof out);
+    tg_rtl_write(r, P, &p, 4);
+    static const uint32_t ba[] = { OUT }, bs[] = { sizeof out };
+    tg_rtl_result res;
+    int rc = run_both(r, "warp ops", prog, sizeof prog / sizeof prog[0], 1, NT, P, 4, 0, ba, bs, 1, &res);
+    CHECK(rc == 0, "warp ops: rc %d fault %s pc %u", rc, tg_rtl_fault_name(res.fault_kind), res.fault_pc);
+    tg_rtl_read(r, OUT, out, sizeof out);
+    /* lane 0 of warp 0: bfly 1 reads lane 1 (3*1+1 = 4); ballot of t%3==0 over lanes 0..7 = 0b01001001 */
+    CHECK(out[2] == 4 && out[1] == 4, "shfl.bfly: r2 %u, in-place r1 %u", out[2], out[1]);
+    CHECK(out[6] == 0x49, "ballot = 0x%x", out[6]);
+}
+
 /* An opcode the RTL lacks faults as unimplemented; a misaligned load faults as misaligned. */
 static void test_faults(tg_rtl *r)
 {
@@ -375,6 +429,7 @@ int main(void)
     test_shared_barrier(r);
     test_f32(r);
     test_convert(r);
+    test_warp_ops(r);
     test_faults(r);
     tg_rtl_destroy(r);
     if (failures) { printf("%d failures\n", failures); return 1; }
