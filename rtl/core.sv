@@ -190,16 +190,45 @@ module core
     logic [31:0] ls_addr, ls_bytes, ls_word_addr, ls_store_word, ls_load_val, ls_load_word;
     logic [3:0] ls_strobe;
     logic ls_misaligned;
-    lsu u_lsu (.base(va), .offset(imm), .width(mod), .k, .store_val(vd), .load_word(ls_load_word),
+    logic is_atom;
+    assign is_atom = op == OP_ATOMG || op == OP_ATOMS;
+    lsu u_lsu (.base(va), .offset(bimm ? imm : 32'd0), .width(is_atom ? W_B32 : mod), .k, .store_val(vd), .load_word(ls_load_word),
                .addr(ls_addr), .bytes(ls_bytes), .misaligned(ls_misaligned), .word_addr(ls_word_addr),
                .strobe(ls_strobe), .store_word(ls_store_word), .load_val(ls_load_val));
 
     logic is_load, is_store, is_shared, is_param, is_mem;
+    logic [SB-1:0] sidx;
+    assign sidx = ls_word_addr[SB+1:2];
     assign is_load   = op == OP_LDG || op == OP_LDS || op == OP_LDP;
     assign is_store  = op == OP_STG || op == OP_STS;
-    assign is_shared = op == OP_LDS || op == OP_STS;
+    assign is_shared = op == OP_LDS || op == OP_STS || op == OP_ATOMS;
     assign is_param  = op == OP_LDP;
-    assign is_mem    = is_load || is_store;
+    assign is_mem    = is_load || is_store || is_atom;
+
+    // Atomics: read the old word, write op(old, rb, rc), return old in rd. Shared memory does both
+    // in one cycle; global memory takes a read request, then a write request (atom_phase).
+    logic atom_phase;
+    logic [31:0] atom_old_q, atom_old, atom_new, atom_fadd;
+    logic atom_fadd_ok, atom_fadd_p;
+    assign atom_old = is_shared ? smem[sidx] : atom_old_q;
+    fpu u_atom_fpu (.op(OP_FADD), .mod(4'd0), .a(atom_old), .b(vb), .c(32'd0), .result(atom_fadd),
+                    .pred(atom_fadd_p), .supported(atom_fadd_ok));
+    always_comb
+        case (mod)
+            ATOM_ADD:  atom_new = atom_old + vb;
+            ATOM_FADD: atom_new = atom_fadd;
+            ATOM_SMIN: atom_new = $signed(vb) < $signed(atom_old) ? vb : atom_old;
+            ATOM_SMAX: atom_new = $signed(vb) > $signed(atom_old) ? vb : atom_old;
+            ATOM_UMIN: atom_new = vb < atom_old ? vb : atom_old;
+            ATOM_UMAX: atom_new = vb > atom_old ? vb : atom_old;
+            ATOM_EXCH: atom_new = vb;
+            ATOM_CAS:  atom_new = atom_old == vb ? vc : atom_old;
+            ATOM_AND:  atom_new = atom_old & vb;
+            ATOM_OR:   atom_new = atom_old | vb;
+            ATOM_XOR:  atom_new = atom_old ^ vb;
+            ATOM_INC:  atom_new = atom_old >= vb ? 32'd0 : atom_old + 32'd1;
+            default:   atom_new = (atom_old == 32'd0 || atom_old > vb) ? vb : atom_old - 32'd1; // dec
+        endcase
     logic [31:0] nwords;
     assign nwords = ls_bytes > 32'd4 ? ls_bytes >> 2 : 32'd1;
     logic [31:0] space_limit;   // bytes in shared / param space (global: the memory model checks)
@@ -207,8 +236,6 @@ module core
     logic space_oob;
     assign space_oob = (is_shared || is_param) &&
                        ({1'b0, ls_addr} + {1'b0, ls_bytes} > {1'b0, space_limit});
-    logic [SB-1:0] sidx;
-    assign sidx = ls_word_addr[SB+1:2];
     assign ls_load_word = is_shared ? smem[sidx] : mem_rdata;
 
     // Which instructions this RTL executes; everything else faults as unimplemented.
@@ -297,13 +324,13 @@ module core
     logic writes_rd;   // instruction writes register rd (not a predicate)
     assign writes_rd = rd != REG_RZ && (fmt == FMT_RB || fmt == FMT_RA || fmt == FMT_RAB ||
                        fmt == FMT_RABC || fmt == FMT_S2R || fmt == FMT_SEL || fmt == FMT_LD ||
-                       fmt == FMT_SHFL || fmt == FMT_VOTER);
+                       fmt == FMT_SHFL || fmt == FMT_VOTER || fmt == FMT_ATOM);
 
     // ---- memory port -----------------------------------------------------------------------
     assign mem_req   = state == S_MEM && !is_shared && !ls_misaligned && !space_oob;
-    assign mem_we    = is_store;
+    assign mem_we    = is_store || (is_atom && atom_phase);
     assign mem_addr  = is_param ? params_ptr + ls_word_addr : ls_word_addr;
-    assign mem_wdata = ls_store_word;
+    assign mem_wdata = is_atom ? atom_new : ls_store_word;
     assign mem_strb  = is_store ? ls_strobe : 4'b1111;
 
     assign fetch_pc = cur_pc;
@@ -402,6 +429,7 @@ module core
                         exec_mask <= '0;
                         lane <= '0;
                         k <= 2'd0;
+                        atom_phase <= 1'b0;
                         commit_data <= '0;
                         state <= S_DECODE;
                     end else raise(F_DEADLOCK, 32'd0);
@@ -452,7 +480,12 @@ module core
                 S_MEM: begin
                     if (ls_misaligned) raise(F_MISALIGNED, ls_addr);
                     else if (space_oob) raise(F_OOB, ls_addr);
-                    else if (is_shared) begin
+                    else if (is_shared && is_atom) begin
+                        smem[sidx] <= atom_new;
+                        if (rd != REG_RZ) rf[{thread, rd[RB-1:0]}] <= atom_old;
+                        commit_data[lane] <= atom_old;
+                        next_lane();
+                    end else if (is_shared) begin
                         if (is_store) begin
                             for (int b = 0; b < 4; b++)
                                 if (ls_strobe[b]) smem[sidx][8 * b +: 8] <= ls_store_word[8 * b +: 8];
@@ -467,7 +500,16 @@ module core
                 S_MEM_WAIT: begin
                     if (mem_rsp) begin
                         if (mem_err) raise(F_OOB, ls_addr);
-                        else begin
+                        else if (is_atom && !atom_phase) begin
+                            atom_old_q <= mem_rdata;
+                            if (rd != REG_RZ) rf[{thread, rd[RB-1:0]}] <= mem_rdata;
+                            commit_data[lane] <= mem_rdata;
+                            atom_phase <= 1'b1;
+                            state <= S_MEM;
+                        end else if (is_atom) begin
+                            atom_phase <= 1'b0;
+                            next_lane();
+                        end else begin
                             if (is_load && rdk != REG_RZ) begin
                                 rf[{thread, rdk[RB-1:0]}] <= ls_load_val;
                                 if (k == 2'd0) commit_data[lane] <= ls_load_val;

@@ -403,6 +403,57 @@ static void test_warp_ops(tg_rtl *r)
     CHECK(out[6] == 0x49, "ballot = 0x%x", out[6]);
 }
 
+/* Atomics: every thread updates global counters (add, fadd of 1.0, umax, smin) and shared words
+ * (or, xor, and, inc, dec, add); two single threads do a matching and a failing cas. The final values do not depend on the order of the threads, so
+ * they are checked against C and against the simulator. */
+static void test_atomics(tg_rtl *r)
+{
+    enum { NT = 29, CNT = 0x10000, P = 0x10200, NC = 12 };
+    uint64_t prog[] = {
+        S2R(0, TG_SREG_TID_X), I(TG_OP_LDP, 10, TG_RZ, 0, TG_W_B32), I(TG_OP_MOV, 20, 0, 1, 0),
+        I(TG_OP_MOV, 21, 0, 0x3f800000, 0), R(TG_OP_INEG, 22, 0, 0, 0, 0), I(TG_OP_MOV, 23, 0, 1000, 0),
+        R(TG_OP_SHL, 24, 20, 0, 0, 0),                                       /* 1 << tid */
+        R(TG_OP_ATOMG, 1, 10, 20, 0, TG_ATOM_ADD),
+        I(TG_OP_IADD, 11, 10, 4, 0), R(TG_OP_ATOMG, TG_RZ, 11, 21, 0, TG_ATOM_FADD),
+        I(TG_OP_IADD, 11, 10, 8, 0), R(TG_OP_ATOMG, TG_RZ, 11, 0, 0, TG_ATOM_UMAX),
+        I(TG_OP_IADD, 11, 10, 12, 0), R(TG_OP_ATOMG, TG_RZ, 11, 22, 0, TG_ATOM_SMIN),
+        I(TG_OP_MOV, 12, 0, 0, 0), R(TG_OP_ATOMS, TG_RZ, 12, 24, 0, TG_ATOM_OR),
+        I(TG_OP_MOV, 12, 0, 4, 0), R(TG_OP_ATOMS, TG_RZ, 12, 0, 0, TG_ATOM_XOR),
+        I(TG_OP_MOV, 12, 0, 8, 0), R(TG_OP_ATOMS, TG_RZ, 12, 22, 0, TG_ATOM_AND),
+        I(TG_OP_MOV, 12, 0, 12, 0), R(TG_OP_ATOMS, TG_RZ, 12, 23, 0, TG_ATOM_INC),
+        I(TG_OP_MOV, 12, 0, 16, 0), R(TG_OP_ATOMS, TG_RZ, 12, 23, 0, TG_ATOM_DEC),
+        I(TG_OP_MOV, 12, 0, 20, 0), R(TG_OP_ATOMS, 13, 12, 0, 0, TG_ATOM_ADD),
+        /* thread 0: cas 7 -> 9 on counter 10 (matches); thread 1: cas 4 -> 9 on counter 11 (holds 3) */
+        I(TG_OP_ISETP, 2, 0, 0, TG_COND_EQ), I(TG_OP_ISETP, 3, 0, 1, TG_COND_EQ),
+        I(TG_OP_MOV, 25, 0, 9, 0), I(TG_OP_MOV, 26, 0, 7, 0), I(TG_OP_MOV, 27, 0, 4, 0),
+        I(TG_OP_IADD, 11, 10, 40, 0), guarded(R(TG_OP_ATOMG, 28, 11, 26, 25, TG_ATOM_CAS), 2, false),
+        I(TG_OP_IADD, 11, 10, 44, 0), guarded(R(TG_OP_ATOMG, 28, 11, 27, 25, TG_ATOM_CAS), 3, false),
+        I(TG_OP_BAR, 0, 0, 0, 0) | (uint64_t)TG_RZ << 20,
+        /* threads 0..5 copy shared word t to counter 4 + t */
+        I(TG_OP_ISETP, 1, 0, 6, TG_COND_GE), guarded(NONE(TG_OP_EXIT), 1, false),
+        I(TG_OP_SHL, 15, 0, 2, 0), I(TG_OP_LDS, 16, 15, 0, TG_W_B32), R(TG_OP_IADD, 17, 10, 15, 0, 0),
+        I(TG_OP_STG, 16, 17, 16, TG_W_B32),
+        NONE(TG_OP_EXIT),
+    };
+    uint32_t cnt[NC] = { 0, 0x40000000, 5, 0, 0, 0, 0, 0, 0, 0, 7, 3 }, p = CNT;
+    tg_rtl_write(r, CNT, cnt, sizeof cnt);
+    tg_rtl_write(r, P, &p, 4);
+    static const uint32_t ba[] = { CNT }, bs[] = { sizeof cnt };
+    tg_rtl_result res;
+    int rc = run_both(r, "atomics", prog, sizeof prog / sizeof prog[0], 1, NT, P, 4, 64, ba, bs, 1, &res);
+    CHECK(rc == 0, "atomics: rc %d fault %s pc %u", rc, tg_rtl_fault_name(res.fault_kind), res.fault_pc);
+    tg_rtl_read(r, CNT, cnt, sizeof cnt);
+    uint32_t xorv = 0, sum = 0;
+    for (uint32_t t = 0; t < NT; t++) { xorv ^= t; sum += t; }
+    /* fadd: 2.0 + 29 x 1.0 = 31.0; dec from 0 wraps to 1000, then counts down 28 times */
+    CHECK(cnt[0] == NT && cnt[1] == 0x41f80000 && cnt[2] == NT - 1 && cnt[3] == (uint32_t)-(NT - 1),
+          "atomg: add %u fadd 0x%08x umax %u smin %d", cnt[0], cnt[1], cnt[2], (int)cnt[3]);
+    CHECK(cnt[4] == (1u << NT) - 1 && cnt[5] == xorv && cnt[6] == 0 && cnt[7] == NT &&
+          cnt[8] == 1000 - (NT - 1) && cnt[9] == sum,
+          "atoms: or 0x%x xor %u and %u inc %u dec %u add %u", cnt[4], cnt[5], cnt[6], cnt[7], cnt[8], cnt[9]);
+    CHECK(cnt[10] == 9 && cnt[11] == 3, "atomg.cas: %u %u", cnt[10], cnt[11]);
+}
+
 /* An opcode the RTL lacks faults as unimplemented; a misaligned load faults as misaligned. */
 static void test_faults(tg_rtl *r)
 {
@@ -430,6 +481,7 @@ int main(void)
     test_f32(r);
     test_convert(r);
     test_warp_ops(r);
+    test_atomics(r);
     test_faults(r);
     tg_rtl_destroy(r);
     if (failures) { printf("%d failures\n", failures); return 1; }
