@@ -147,7 +147,7 @@ bench: all $(BENCH_BINS)
 	BUILD=$(BUILD) TGPU=$(CURDIR)/$(TGPU) PYTHON=$(PYTHON) tests/bench/run.sh
 
 clean:
-	rm -rf build build-san build-fuzz build-clang
+	rm -rf build build-san build-fuzz build-clang build-rtl
 
 # The RTL (issue 5): Verilator model, harness, tests, synthesis report.
 include rtl/rtl.mk

@@ -1,17 +1,21 @@
 # rtl.mk: the RTL's build rules, included by the top Makefile.
-#   make rtl          Verilate rtl/*.sv into build/rtl/; build the runner build/rtl/tgrtl and test_rtl
+#   make rtl          Verilate rtl/*.sv into build-rtl/ (the model); build the runner build/rtl/tgrtl and test_rtl
 #   make rtl-pkg      regenerate rtl/tg32_pkg.sv from isa/tg32.def (commit the result)
 #   make rtl-report   yosys synthesis of gpu_top: latch check and cell counts (fails on yosys 0.23:
 #                     its reader rejects `import pkg::*` in module headers; see docs/rtl.md)
 #   make test         also builds and runs $(BUILD)/tests/test_rtl and the tg32_pkg freshness check
 # Needs verilator and yosys (Debian packages `verilator` and `yosys`).
 RTL_DIR   := $(BUILD)/rtl
+# The Verilated model is built once, without sanitizers, for every BUILD flavour: under ASan its
+# generated C++ takes many minutes to compile, and the model is generated code, not ours.
+RTL_MODEL := build-rtl
 RTL_SV    := rtl/tg32_pkg.sv $(filter-out rtl/tg32_pkg.sv,$(sort $(wildcard rtl/*.sv)))
-RTL_LIB   := $(RTL_DIR)/obj/Vgpu_top__ALL.a
-RTL_HOBJS := $(RTL_DIR)/tg_rtl.o $(RTL_DIR)/verilated.o $(RTL_DIR)/verilated_vcd_c.o \
-             $(RTL_DIR)/verilated_threads.o
+RTL_LIB   := $(RTL_MODEL)/obj/Vgpu_top__ALL.a
+RTL_HOBJS := $(RTL_DIR)/tg_rtl.o $(RTL_MODEL)/verilated.o $(RTL_MODEL)/verilated_vcd_c.o \
+             $(RTL_MODEL)/verilated_threads.o
 VERILATOR_ROOT ?= $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)
-RTL_CXXFLAGS := -std=c++14 -O1 $(filter -fsanitize=% -g,$(OPT)) -I$(RTL_DIR)/obj -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd -I.
+RTL_VFLAGS   := -std=c++14 -O1 -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd
+RTL_CXXFLAGS := -std=c++14 -O1 $(filter -fsanitize=% -g,$(OPT)) -I$(RTL_MODEL)/obj -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd -I.
 
 .PHONY: rtl rtl-pkg rtl-report
 rtl: $(RTL_DIR)/tgrtl $(BUILD)/tests/test_rtl
@@ -25,19 +29,19 @@ rtl-pkg: $(RTL_DIR)/gen_pkg
 
 # Verilator turns the SystemVerilog into C++ and compiles it at -O1 (build time over speed).
 $(RTL_LIB): $(RTL_SV)
-	@mkdir -p $(RTL_DIR)/obj
+	@mkdir -p $(RTL_MODEL)/obj
 	verilator --cc --trace -Wall -Wno-UNUSEDPARAM -Wno-UNUSEDSIGNAL --top-module gpu_top \
-	  --Mdir $(RTL_DIR)/obj $(RTL_SV)
-	$(MAKE) -s -C $(RTL_DIR)/obj -f Vgpu_top.mk OPT_FAST="-O1" OPT_SLOW="-O1" \
-	  CXXFLAGS="$(filter -fsanitize=% -g,$(OPT))" Vgpu_top__ALL.a
+	  --Mdir $(RTL_MODEL)/obj $(RTL_SV)
+	$(MAKE) -s -C $(RTL_MODEL)/obj -f Vgpu_top.mk OPT_FAST="-O1" OPT_SLOW="-O1" Vgpu_top__ALL.a
 
-$(RTL_DIR)/verilated.o: $(VERILATOR_ROOT)/include/verilated.cpp
-	$(CXX) $(RTL_CXXFLAGS) -c $< -o $@
-$(RTL_DIR)/verilated_vcd_c.o: $(VERILATOR_ROOT)/include/verilated_vcd_c.cpp
-	$(CXX) $(RTL_CXXFLAGS) -c $< -o $@
-$(RTL_DIR)/verilated_threads.o: $(VERILATOR_ROOT)/include/verilated_threads.cpp
-	$(CXX) $(RTL_CXXFLAGS) -c $< -o $@
+$(RTL_MODEL)/verilated.o: $(VERILATOR_ROOT)/include/verilated.cpp $(RTL_LIB)
+	$(CXX) $(RTL_VFLAGS) -c $< -o $@
+$(RTL_MODEL)/verilated_vcd_c.o: $(VERILATOR_ROOT)/include/verilated_vcd_c.cpp $(RTL_LIB)
+	$(CXX) $(RTL_VFLAGS) -c $< -o $@
+$(RTL_MODEL)/verilated_threads.o: $(VERILATOR_ROOT)/include/verilated_threads.cpp $(RTL_LIB)
+	$(CXX) $(RTL_VFLAGS) -c $< -o $@
 $(RTL_DIR)/tg_rtl.o: rtl/harness/tg_rtl.cpp rtl/harness/tg_rtl.h $(RTL_LIB)
+	@mkdir -p $(dir $@)
 	$(CXX) $(RTL_CXXFLAGS) -c $< -o $@
 
 $(RTL_DIR)/%.o: rtl/harness/%.c rtl/harness/tg_rtl.h
