@@ -155,7 +155,12 @@ module core
     // ---- fpu -------------------------------------------------------------------------------
     logic [31:0] fpu_result;
     logic fpu_pred, fpu_supported;
-    fpu u_fpu (.op, .mod, .a(va), .b(vb), .c(vc), .result(fpu_result), .pred(fpu_pred),
+    // Operands reach the wide f32 datapath only for f32 opcodes (0x30-0x3f, fsetp), so the Verilated
+    // model does not re-evaluate it for every integer instruction.
+    logic is_fop;
+    assign is_fop = op[6:4] == 3'h3 || op == OP_FSETP;
+    fpu u_fpu (.op, .mod, .a(is_fop ? va : 32'd0), .b(is_fop ? vb : 32'd0), .c(is_fop ? vc : 32'd0),
+               .result(fpu_result), .pred(fpu_pred),
                .supported(fpu_supported));
 
     // ---- conversion unit --------------------------------------------------------------------
@@ -211,7 +216,7 @@ module core
     logic [31:0] atom_old_q, atom_old, atom_new, atom_fadd;
     logic atom_fadd_ok, atom_fadd_p;
     assign atom_old = is_shared ? smem[sidx] : atom_old_q;
-    fpu u_atom_fpu (.op(OP_FADD), .mod(4'd0), .a(atom_old), .b(vb), .c(32'd0), .result(atom_fadd),
+    fpu u_atom_fpu (.op(OP_FADD), .mod(4'd0), .a(is_atom ? atom_old : 32'd0), .b(is_atom ? vb : 32'd0), .c(32'd0), .result(atom_fadd),
                     .pred(atom_fadd_p), .supported(atom_fadd_ok));
     always_comb
         case (mod)

@@ -1,5 +1,5 @@
 // fpu.sv: the f32 unit of one lane (combinational). fadd, fsub, fmul and ffma all go through one
-// exact fused multiply-add: the product and the addend are placed, exactly, in a 560-bit fixed-point
+// exact fused multiply-add: the product and the addend are placed, exactly, in a 576-bit fixed-point
 // number whose LSB weighs 2^-298 (the smallest product of two denormals), added, and rounded once to
 // nearest even with denormals kept. fadd = a*1 + b, fsub = a*1 + (-b), fmul = a*b + (-0), so every op
 // is correctly rounded. Any NaN result is the canonical 0x7fffffff. Plus fmin/fmax (a NaN operand
@@ -18,7 +18,7 @@ module fpu
     output logic        supported
 );
     localparam logic [31:0] CANON_NAN = 32'h7fff_ffff;
-    localparam int W = 560;
+    localparam int W = 576;   // 18 words of 32 bits
 
     function automatic logic is_nan(input logic [31:0] x);
         return x[30:23] == 8'hff && x[22:0] != 23'd0;
@@ -38,7 +38,7 @@ module fpu
         logic [9:0] shp, shz;          // bit positions of the product's and addend's LSBs
         logic [W-1:0] P, Z, mag;
         logic sign;
-        int msb, lsb;
+        int msb, msb2, lsb;
         logic [W-1:0] mant;
         logic rbit, sticky;
         logic [31:0] bits;
@@ -66,14 +66,18 @@ module fpu
         else if (P >= Z) begin mag = P - Z; sign = sp; end
         else begin mag = Z - P; sign = sz; end
         if (mag == '0) return {sp == sz ? sp : 1'b0, 31'd0};
+        // Leading one: find the top non-zero 32-bit word, then the bit inside it (word-wide
+        // operations keep the Verilated model fast).
         msb = 0;
-        for (int i = 0; i < W; i++) if (mag[i]) msb = i;
+        for (int wd = 0; wd < W / 32; wd++)
+            if (mag[32 * wd +: 32] != 32'd0) msb = 32 * wd;
+        for (int i = 0; i < 32; i++) if (mag[msb + i]) msb2 = msb + i;
+        msb = msb2;
         // Keep 24 bits below the MSB, but never below 2^-149 (bit 149): denormals.
         lsb = msb - 23 < 149 ? 149 : msb - 23;
         mant = mag >> lsb;
         rbit = mag[lsb - 1];
-        sticky = 1'b0;
-        for (int i = 0; i < W; i++) if (i < lsb - 1 && mag[i]) sticky = 1'b1;
+        sticky = (mag & ((W'(1) << (lsb - 1)) - W'(1))) != '0;
         if (rbit && (sticky || mant[0])) mant = mant + 1'b1;
         // One formula covers denormals, normals and a rounding carry into the next exponent.
         bits = 32'((lsb - 149) << 23) + mant[31:0];
