@@ -14,8 +14,8 @@ RTL_LIB   := $(RTL_MODEL)/obj/Vgpu_top__ALL.a
 RTL_HOBJS := $(RTL_DIR)/tg_rtl.o $(RTL_MODEL)/verilated.o $(RTL_MODEL)/verilated_vcd_c.o \
              $(RTL_MODEL)/verilated_threads.o
 VERILATOR_ROOT ?= $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)
-RTL_VFLAGS   := -std=c++14 -O1 -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd
-RTL_CXXFLAGS := -std=c++14 -O1 $(filter -fsanitize=% -g,$(OPT)) -I$(RTL_MODEL)/obj -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd -I.
+RTL_VFLAGS   := -std=c++17 -faligned-new -O1 -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd
+RTL_CXXFLAGS := -std=c++17 -faligned-new -O1 $(filter -fsanitize=% -g,$(OPT)) -I$(RTL_MODEL)/obj -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd -I.
 
 .PHONY: rtl rtl-pkg rtl-report
 rtl: $(RTL_DIR)/tgrtl $(BUILD)/tests/test_rtl
