@@ -2,7 +2,7 @@
  * program with tg_encode, runs it on the Verilated gpu_top and checks final memory against a C
  * computation of the expected result and against the simulator (libtgsim) run on the same input: integer vecadd over several blocks, a divergent loop
  * (per-lane trip counts, min-PC reconvergence), shared memory with a barrier, byte/halfword
- * widths, f32 add/sub/mul/fma/min/max/abs/neg/setp against the host's IEEE results bit for bit
+ * widths, the commit stream, f32 add/sub/mul/fma/min/max/abs/neg/setp against the host's IEEE results bit for bit
  * (edge cases: zeros, denormals, infinities, NaNs, rounding ties, overflow), and that an unimplemented opcode and a misaligned load fault instead of running. */
 #include <math.h>
 #include <stdio.h>
@@ -139,6 +139,14 @@ static void test_vecadd(tg_rtl *r)
            (unsigned long long)res.warp_instrs);
 }
 
+/* Commit stream watcher: counts commits and keeps the first one (s2r r0, %tid.x of warp 0). */
+typedef struct commit_log { uint64_t n; tg_rtl_commit first; } commit_log;
+static void on_commit(const tg_rtl_commit *c, void *user)
+{
+    commit_log *log = user;
+    if (log->n++ == 0) log->first = *c;
+}
+
 /* Divergent loop: thread t sums 1..(t % 5 + t / 8) then stores; lanes leave the loop at different
  * trip counts and reconverge at the store. */
 static void test_divergent_loop(tg_rtl *r)
@@ -167,6 +175,8 @@ static void test_divergent_loop(tg_rtl *r)
     tg_rtl_write(r, OUT, out, sizeof out);
     tg_rtl_result res;
     static const uint32_t ba[] = { OUT }, bs[] = { sizeof out };
+    commit_log log = {0};
+    tg_rtl_on_commit(r, on_commit, &log);
     int rc = run_both(r, "loop", code, sizeof code / sizeof code[0], 1, 29, P, 4, 0, ba, bs, 1, &res);
     CHECK(rc == 0, "loop: rc %d fault %s pc %u", rc, tg_rtl_fault_name(res.fault_kind), res.fault_pc);
     tg_rtl_read(r, OUT, out, sizeof out);
@@ -176,6 +186,13 @@ static void test_divergent_loop(tg_rtl *r)
         bad += out[t] != want;
     }
     CHECK(bad == 0, "divergent loop: %d wrong (out[7]=%u)", bad, out[7]);
+    tg_rtl_on_commit(r, NULL, NULL);
+    int first_ok = log.first.pc == 0 && log.first.mask == 0xff && log.first.rd == 0;
+    for (uint32_t l = 0; l < TG_RTL_LANES; l++) first_ok &= log.first.data[l] == log.first.warp * TG_RTL_LANES + l;
+    CHECK(log.n == res.warp_instrs && log.n > 0 && first_ok,
+          "commit stream: %llu commits (%llu retired); first pc %u mask 0x%x rd %u data[1] %u",
+          (unsigned long long)log.n, (unsigned long long)res.warp_instrs, log.first.pc, log.first.mask,
+          log.first.rd, log.first.data[1]);
 }
 
 /* Shared memory + barrier: each thread writes tid*3 to shared[tid] (as bytes and words), waits at
