@@ -147,6 +147,9 @@ bench: all $(BENCH_BINS)
 	BUILD=$(BUILD) TGPU=$(CURDIR)/$(TGPU) PYTHON=$(PYTHON) tests/bench/run.sh
 
 clean:
-	rm -rf build build-san build-fuzz build-clang
+	rm -rf build build-san build-fuzz build-clang build-rtl
+
+# The RTL (issue 5): Verilator model, harness, tests, synthesis report.
+include rtl/rtl.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,62 @@
+/* tg_rtl.h: the C API of the Verilated TG32 RTL (rtl/gpu_top.sv): create a device with a DRAM
+ * model, load code, copy memory, launch a kernel and run it cycle by cycle, watch the commit
+ * stream. The model is built by Verilator into build/rtl/; this API is all C callers see. */
+#ifndef TG_RTL_H
+#define TG_RTL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TG_RTL_LANES 8     /* must match gpu_top's LANES */
+#define TG_RTL_WARPS 4
+#define TG_RTL_NREGS 32
+#define TG_RTL_FAULT_UNIMPLEMENTED 15
+
+typedef struct tg_rtl tg_rtl;
+
+/* One retired warp-instruction, as gpu_top's commit port shows it. */
+typedef struct tg_rtl_commit {
+    uint64_t cycle;
+    uint32_t block, warp, pc, mask;    /* mask: lanes that executed */
+    uint32_t rd;                       /* 255: no register written */
+    uint32_t data[TG_RTL_LANES];       /* value written to rd, per lane */
+} tg_rtl_commit;
+
+typedef void (*tg_rtl_commit_fn)(const tg_rtl_commit *c, void *user);
+
+typedef struct tg_rtl_launch {
+    uint32_t entry, end;          /* instruction indices */
+    uint32_t grid, block;         /* 1-D: blocks, threads per block */
+    uint32_t params, param_bytes; /* device address and size of the parameter block */
+    uint32_t shared_bytes;
+} tg_rtl_launch;
+
+typedef struct tg_rtl_result {
+    uint64_t cycles, warp_instrs;
+    uint32_t fault_kind;          /* 0 none; sim's tg_fault_kind numbers; 15 unimplemented */
+    uint32_t fault_pc, fault_block, fault_warp, fault_lane, fault_addr;
+} tg_rtl_result;
+
+/* mem_bytes of DRAM; addresses below 256 fault (null). vcd: waveform file or NULL. */
+tg_rtl *tg_rtl_create(uint32_t mem_bytes, const char *vcd);
+void tg_rtl_destroy(tg_rtl *r);
+/* Writes code words to instruction memory from index 0; -1 if they do not fit. */
+int tg_rtl_load_code(tg_rtl *r, const uint64_t *code, uint32_t n);
+int tg_rtl_write(tg_rtl *r, uint32_t addr, const void *src, size_t n);
+int tg_rtl_read(tg_rtl *r, uint32_t addr, void *dst, size_t n);
+void tg_rtl_on_commit(tg_rtl *r, tg_rtl_commit_fn fn, void *user);
+/* One clock cycle (rising edge), serving the memory port. */
+void tg_rtl_step(tg_rtl *r);
+/* Writes the launch registers, starts, steps until done or fault or max_cycles (0: no limit).
+ * Returns 0 on success, 1 on a fault (res filled), -1 when max_cycles ran out. */
+int tg_rtl_run(tg_rtl *r, const tg_rtl_launch *l, uint64_t max_cycles, tg_rtl_result *res);
+const char *tg_rtl_fault_name(uint32_t kind);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,166 @@
+/* tgrtl.c: `tgrtl KERNEL --grid N --block N [--arg SPEC]... [--kernel NAME] [--trace out.vcd]`:
+ * runs one kernel (.tgasm or .tgbin) on the Verilated RTL, the way `tgpu run` runs it on the
+ * simulator. Argument specs follow tgpu run: u32:V i32:V f32:V in:FILE out:BYTES:FILE.
+ * Prints cycles, warp-instructions and the simulation speed; exit 1 on a fault, 2 on bad input. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "isa/asm.h"
+#include "isa/tgbin.h"
+#include "rtl/harness/tg_rtl.h"
+
+#define MAX_ARGS 16
+#define MEM_BYTES (64u << 20)
+
+typedef struct arg { const char *spec; uint32_t value; const char *out_file; uint32_t bytes; } arg;
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: tgrtl KERNEL.tgasm|.tgbin --grid N --block N [--arg SPEC]... [--kernel NAME] [--trace OUT.vcd]\n"
+               "  --arg SPEC   in parameter order: u32:V i32:V f32:V in:FILE out:BYTES:FILE\n"
+               "  1-D grids and blocks only; at most %d threads per block (the RTL's configuration)\n",
+            TG_RTL_WARPS * TG_RTL_LANES);
+}
+
+static void *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    void *p = n > 0 ? malloc((size_t)n) : NULL;
+    if (p && fread(p, 1, (size_t)n, f) != (size_t)n) { free(p); p = NULL; }
+    fclose(f);
+    *len = n > 0 ? (size_t)n : 0;
+    return p;
+}
+
+/* Parses one --arg; buffers get device memory from a bump pointer. */
+static int parse_arg(tg_rtl *r, arg *a, uint32_t *next)
+{
+    const char *s = a->spec;
+    char *end;
+    if (!strncmp(s, "u32:", 4) || !strncmp(s, "i32:", 4)) {
+        a->value = (uint32_t)strtoll(s + 4, &end, 0);
+        if (*end || end == s + 4) goto bad;
+        return 0;
+    }
+    if (!strncmp(s, "f32:", 4)) {
+        float f = strtof(s + 4, &end);
+        if (*end || end == s + 4) goto bad;
+        memcpy(&a->value, &f, 4);
+        return 0;
+    }
+    size_t len = 0;
+    void *data = NULL;
+    if (!strncmp(s, "in:", 3)) {
+        data = read_file(s + 3, &len);
+        if (!data) { fprintf(stderr, "tgrtl: --arg %s: cannot read %s: %s\n", s, s + 3, errno ? strerror(errno) : "empty"); return -1; }
+    } else if (!strncmp(s, "out:", 4)) {
+        len = strtoul(s + 4, &end, 0);
+        if (*end != ':' || !len || !end[1]) goto bad;
+        a->out_file = end + 1;
+        data = calloc(1, len);
+    } else goto bad;
+    if (len > MEM_BYTES - *next) { fprintf(stderr, "tgrtl: --arg %s: out of device memory\n", s); free(data); return -1; }
+    a->value = *next;
+    a->bytes = (uint32_t)len;
+    tg_rtl_write(r, *next, data, len);
+    *next += ((uint32_t)len + 255) & ~255u;
+    free(data);
+    return 0;
+bad:
+    fprintf(stderr, "tgrtl: bad --arg '%s' (u32:V i32:V f32:V in:FILE out:BYTES:FILE)\n", s);
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    const char *path = NULL, *kname = NULL, *trace = NULL;
+    uint32_t grid = 0, block = 0;
+    arg args[MAX_ARGS];
+    int nargs = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return 0; }
+        if (i + 1 < argc && !strcmp(a, "--grid")) grid = (uint32_t)strtoul(argv[++i], NULL, 0);
+        else if (i + 1 < argc && !strcmp(a, "--block")) block = (uint32_t)strtoul(argv[++i], NULL, 0);
+        else if (i + 1 < argc && !strcmp(a, "--kernel")) kname = argv[++i];
+        else if (i + 1 < argc && !strcmp(a, "--trace")) trace = argv[++i];
+        else if (i + 1 < argc && !strcmp(a, "--arg")) {
+            if (nargs == MAX_ARGS) { fprintf(stderr, "tgrtl: more than %d --arg\n", MAX_ARGS); return 2; }
+            args[nargs++] = (arg){ .spec = argv[++i] };
+        } else if (a[0] != '-' && !path) path = a;
+        else { fprintf(stderr, "tgrtl: unknown or incomplete option '%s'\n", a); usage(stderr); return 2; }
+    }
+    if (!path || !grid || !block) { usage(stderr); return 2; }
+    if (block > TG_RTL_WARPS * TG_RTL_LANES) {
+        fprintf(stderr, "tgrtl: block of %u threads; this RTL holds at most %d\n", block, TG_RTL_WARPS * TG_RTL_LANES);
+        return 2;
+    }
+    tg_module m;
+    char err[512];
+    size_t plen = strlen(path);
+    int lrc = plen > 6 && !strcmp(path + plen - 6, ".tgbin") ? tg_module_read(&m, path, err, sizeof err)
+                                                              : tg_asm_file(path, &m, err, sizeof err);
+    if (lrc) { fprintf(stderr, "tgrtl: %s\n", err); return 2; }
+    const tg_kernel *k = tg_module_kernel(&m, kname);
+    if (!k) { fprintf(stderr, "tgrtl: %s: no kernel %s\n", path, kname ? kname : "(several; pass --kernel)"); tg_module_free(&m); return 2; }
+    if ((int)k->nparams != nargs) {
+        fprintf(stderr, "tgrtl: kernel %s takes %u parameters, %d --arg given\n", k->name, k->nparams, nargs);
+        tg_module_free(&m);
+        return 2;
+    }
+    tg_rtl *r = tg_rtl_create(MEM_BYTES, trace);
+    if (!r || tg_rtl_load_code(r, m.code, m.ncode)) {
+        fprintf(stderr, "tgrtl: %s: %u instructions do not fit the RTL's instruction memory\n", path, m.ncode);
+        tg_rtl_destroy(r); tg_module_free(&m);
+        return 2;
+    }
+    uint32_t next = 0x1000, pblock = 0x100;
+    uint8_t params[256] = {0};
+    int rc = 0;
+    for (int i = 0; i < nargs && rc == 0; i++) {
+        rc = parse_arg(r, &args[i], &next);
+        if (rc == 0 && k->params[i].offset + 4 <= sizeof params)
+            memcpy(params + k->params[i].offset, &args[i].value, 4);   /* 8-byte params: high word 0 */
+    }
+    if (rc || k->param_bytes > sizeof params) { tg_rtl_destroy(r); tg_module_free(&m); return 2; }
+    tg_rtl_write(r, pblock, params, k->param_bytes);
+    tg_rtl_launch l = { k->entry, k->end, grid, block, pblock, k->param_bytes, k->shared_bytes };
+    tg_rtl_result res;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int run = tg_rtl_run(r, &l, 0, &res);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double sec = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    if (run == 1) {
+        fprintf(stderr, "fault: %s: kernel %s block %u warp %u lane %u pc %u address 0x%08x\n",
+                tg_rtl_fault_name(res.fault_kind), k->name, res.fault_block, res.fault_warp, res.fault_lane,
+                res.fault_pc, res.fault_addr);
+        rc = 1;
+    } else {
+        for (int i = 0; i < nargs; i++) {
+            if (!args[i].out_file) continue;
+            uint8_t *buf = malloc(args[i].bytes);
+            FILE *f = fopen(args[i].out_file, "wb");
+            if (!buf || !f || tg_rtl_read(r, args[i].value, buf, args[i].bytes) ||
+                fwrite(buf, 1, args[i].bytes, f) != args[i].bytes) {
+                fprintf(stderr, "tgrtl: cannot write %s\n", args[i].out_file);
+                rc = 2;
+            }
+            if (f) fclose(f);
+            free(buf);
+        }
+        printf("%s: %llu cycles, %llu warp-instructions, %.0f cycles/s simulated\n", k->name,
+               (unsigned long long)res.cycles, (unsigned long long)res.warp_instrs,
+               sec > 0 ? (double)res.cycles / sec : 0.0);
+    }
+    tg_rtl_destroy(r);
+    tg_module_free(&m);
+    return rc;
+}

@@ -1,0 +1,63 @@
+# rtl.mk: the RTL's build rules, included by the top Makefile.
+#   make rtl          Verilate rtl/*.sv into build-rtl/ (the model); build the runner build/rtl/tgrtl and test_rtl
+#   make rtl-pkg      regenerate rtl/tg32_pkg.sv from isa/tg32.def (commit the result)
+#   make rtl-report   yosys synthesis of gpu_top: latch check and cell counts (fails on yosys 0.23:
+#                     its reader rejects `import pkg::*` in module headers; see docs/rtl.md)
+#   make test         also builds and runs $(BUILD)/tests/test_rtl and the tg32_pkg freshness check
+# Needs verilator and yosys (Debian packages `verilator` and `yosys`).
+RTL_DIR   := $(BUILD)/rtl
+# The Verilated model is built once, without sanitizers, for every BUILD flavour: under ASan its
+# generated C++ takes many minutes to compile, and the model is generated code, not ours.
+RTL_MODEL := build-rtl
+RTL_SV    := rtl/tg32_pkg.sv $(filter-out rtl/tg32_pkg.sv,$(sort $(wildcard rtl/*.sv)))
+RTL_LIB   := $(RTL_MODEL)/obj/Vgpu_top__ALL.a
+RTL_HOBJS := $(RTL_DIR)/tg_rtl.o $(RTL_MODEL)/verilated.o $(RTL_MODEL)/verilated_vcd_c.o \
+             $(RTL_MODEL)/verilated_threads.o
+VERILATOR_ROOT ?= $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)
+RTL_VFLAGS   := -std=c++17 -faligned-new -O1 -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd
+RTL_CXXFLAGS := -std=c++17 -faligned-new -O1 $(filter -fsanitize=% -g,$(OPT)) -I$(RTL_MODEL)/obj -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd -I.
+
+.PHONY: rtl rtl-pkg rtl-report
+rtl: $(RTL_DIR)/tgrtl $(BUILD)/tests/test_rtl
+
+$(RTL_DIR)/gen_pkg: rtl/gen_pkg.c isa/isa.c isa/isa.h isa/tg32.def
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ rtl/gen_pkg.c isa/isa.c
+
+rtl-pkg: $(RTL_DIR)/gen_pkg
+	$(RTL_DIR)/gen_pkg > rtl/tg32_pkg.sv
+
+# Verilator turns the SystemVerilog into C++ and compiles it at -O1 (build time over speed).
+$(RTL_LIB): $(RTL_SV)
+	@mkdir -p $(RTL_MODEL)/obj
+	verilator --cc --trace -Wall -Wno-UNUSEDPARAM -Wno-UNUSEDSIGNAL --top-module gpu_top \
+	  --Mdir $(RTL_MODEL)/obj $(RTL_SV)
+	$(MAKE) -s -C $(RTL_MODEL)/obj -f Vgpu_top.mk OPT_FAST="-O1" OPT_SLOW="-O1" Vgpu_top__ALL.a
+
+$(RTL_MODEL)/verilated.o: $(VERILATOR_ROOT)/include/verilated.cpp $(RTL_LIB)
+	$(CXX) $(RTL_VFLAGS) -c $< -o $@
+$(RTL_MODEL)/verilated_vcd_c.o: $(VERILATOR_ROOT)/include/verilated_vcd_c.cpp $(RTL_LIB)
+	$(CXX) $(RTL_VFLAGS) -c $< -o $@
+$(RTL_MODEL)/verilated_threads.o: $(VERILATOR_ROOT)/include/verilated_threads.cpp $(RTL_LIB)
+	$(CXX) $(RTL_VFLAGS) -c $< -o $@
+$(RTL_DIR)/tg_rtl.o: rtl/harness/tg_rtl.cpp rtl/harness/tg_rtl.h $(RTL_LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(RTL_CXXFLAGS) -c $< -o $@
+
+$(RTL_DIR)/%.o: rtl/harness/%.c rtl/harness/tg_rtl.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(RTL_DIR)/tgrtl: $(RTL_DIR)/tgrtl.o $(RTL_HOBJS) $(RTL_LIB) $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $(RTL_DIR)/tgrtl.o $(RTL_HOBJS) $(RTL_LIB) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/test_rtl: $(RTL_DIR)/test_rtl.o $(RTL_HOBJS) $(RTL_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) -o $@ $(RTL_DIR)/test_rtl.o $(RTL_HOBJS) $(RTL_LIB) $(LIB) $(LDLIBS)
+
+# make test runs test_rtl (via tests/run.sh) and checks the committed package is fresh.
+test: $(BUILD)/tests/test_rtl $(RTL_DIR)/gen_pkg $(RTL_DIR)/tgrtl
+
+rtl-report:
+	yosys -q -p "read_verilog -sv $(RTL_SV); synth -top gpu_top; select -assert-none t:\$$*latch*; stat" \
+	  | grep -v '^$$'
