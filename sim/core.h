@@ -1,4 +1,4 @@
-/* core.h: the simulator's internal state, shared by sim/*.c (not a public API). Owns the device
+/* core.h: the simulator's internal state, shared by the sim/ sources (not a public API). Owns the device
  * struct (global memory and its allocation map), the predecoded kernel code, per-block and
  * per-warp execution state, and tg_warp_step, the one-warp-instruction step the functional launch
  * loop and the (future) cycle-level timing model both drive.
