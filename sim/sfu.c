@@ -64,7 +64,7 @@ uint32_t tg_sfu_rsq(uint32_t x)
     int e = (int)(a >> 23) - 127;
     float m = tg_f((a & 0x7fffffu) | 0x3f800000u);
     if (e & 1) { m *= 2.0f; e -= 1; }  /* m in [1, 4), e even */
-    float y = fmaf(K(0xbe800000), m, K(0x3f933333)); /* 1.15 - m/4 */
+    float y = fmaf(K(0xbe2aaaab), m, K(0x3f955555)); /* 7/6 - m/6: the secant on [1, 4] */
     for (int i = 0; i < 4; i++) {
         float h = m * y;
         float t = fmaf(-h, y, 1.0f);
@@ -130,6 +130,7 @@ static uint32_t sincos(uint32_t x, int which)
     x = flush_in(x);
     float v = tg_f(x);
     if (v != v || (x & 0x7fffffffu) == 0x7f800000u) return TG_CANON_NAN;
+    if (v == 0) return which ? 0x3f800000u : x; /* keeps sin(-0) = -0 */
     float k = floorf(fmaf(v, K(0x3f22f983), 0.5f)); /* round(v * 2/pi) */
     float r = fmaf(-k, K(0x3fc90fdb), v);           /* pi/2 = hi + mid + lo */
     r = fmaf(-k, K(0xb33bbd2e), r);
