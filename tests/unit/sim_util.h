@@ -109,6 +109,7 @@ static inline int run(prog *p, tg_dim3 grid, tg_dim3 block, const uint32_t *para
     k.end = p->n;
     k.shared_bytes = p->shared;
     k.local_bytes = p->local;
+    k.nregs = 255;
     k.param_bytes = nparams * 4;
     tg_module m;
     memset(&m, 0, sizeof m);

@@ -151,19 +151,19 @@ static void test_contended_atomics(void)
     gtid(&p, 1, 9);
     RI(&p, TG_OP_LDP, 20, RZ, 0, TG_W_B32);
     MOVI(&p, 2, 1);
-    R4(&p, TG_OP_ATOMG, 3, 20, 2, RZ, TG_ATOM_ADD);          /* r3 = old counter */
+    R4(&p, TG_OP_ATOMG, 3, 20, 2, 0, TG_ATOM_ADD);          /* r3 = old counter */
     RI(&p, TG_OP_IADD, 21, 20, 4, 0);
     MOVI(&p, 4, 0x3f800000);
-    R4(&p, TG_OP_ATOMG, RZ, 21, 4, RZ, TG_ATOM_FADD);
+    R4(&p, TG_OP_ATOMG, RZ, 21, 4, 0, TG_ATOM_FADD);
     MOVI(&p, 5, 9);
-    R4(&p, TG_OP_ATOMS, 6, RZ, 5, RZ, TG_ATOM_INC);          /* shared[0] wraps at 9 */
+    R4(&p, TG_OP_ATOMS, 6, RZ, 5, 0, TG_ATOM_INC);          /* shared[0] wraps at 9 */
     BAR(&p, 0, RZ);
     S2R(&p, 7, TG_SREG_TID_X);
     RI(&p, TG_OP_ISETP, 0, 7, 0, TG_COND_EQ);
     RI(&p, TG_OP_LDS, 8, RZ, 0, TG_W_B32);
     RI(&p, TG_OP_IADD, 22, 20, 8, 0);
     G(&p, 0, 0);
-    R4(&p, TG_OP_ATOMG, RZ, 22, 8, RZ, TG_ATOM_ADD);         /* sum of final shared values */
+    R4(&p, TG_OP_ATOMG, RZ, 22, 8, 0, TG_ATOM_ADD);         /* sum of final shared values */
     /* CAS loop: do { old = [r23]; } while (cas([r23], old, old + 1) != old) */
     RI(&p, TG_OP_IADD, 23, 20, 12, 0);
     uint32_t loop = RI(&p, TG_OP_LDG, 10, 23, 0, TG_W_B32);

@@ -71,7 +71,7 @@ static void test_memory_faults(void)
     P_init(&p);
     RI(&p, TG_OP_LDP, 2, RZ, 0, TG_W_B32);
     RI(&p, TG_OP_IADD, 2, 2, 2, 0);
-    R4(&p, TG_OP_ATOMG, 3, 2, 1, RZ, TG_ATOM_ADD);
+    R4(&p, TG_OP_ATOMG, 3, 2, 1, 0, TG_ATOM_ADD);
     EXPECT(&p, D3(1, 1, 1), D3(1, 1, 1), &buf, 1, TG_FAULT_MISALIGNED, D3(0, 0, 0), 0, 0, 2,
            TG_SPACE_GLOBAL, buf + 2, "atomg.add");
     /* a faulting instruction writes nothing: lane 0's store is in bounds, lane 1's is not */

@@ -190,8 +190,12 @@ static uint32_t run_row(const row *r, int setp)
     MOVI(&p, 3, r->c);
     MOVI(&p, 4, 0xdeadbeef);
     unsigned rd = setp ? 0 : 4;
-    if (r->imm) RI(&p, r->op, rd, 1, r->b, r->mod);
-    else R4(&p, r->op, rd, 1, 2, 3, r->mod);
+    if (r->imm) RI(&p, r->op, rd, tg_opinfo_get(r->op)->format == TG_FMT_RB ? 0 : 1, r->b, r->mod);
+    else {
+        /* canonical encodings: fields the format does not use stay zero */
+        unsigned fmt = tg_opinfo_get(r->op)->format;
+        R4(&p, r->op, rd, 1, fmt == TG_FMT_RA ? 0 : 2, fmt == TG_FMT_RABC ? 3 : 0, r->mod);
+    }
     if (setp) {
         MOVI(&p, 5, 1);
         RI(&p, TG_OP_SEL, 4, 5, 0, 0); /* r4 = p0 ? 1 : 0 */
@@ -440,7 +444,7 @@ static void test_atomic_ops(void)
             if (shared) RI(&p, TG_OP_STS, 1, 21, 0, TG_W_B32);
             else RI(&p, TG_OP_STG, 1, 20, 4, TG_W_B32);
             if (!shared) RI(&p, TG_OP_IADD, 21, 20, 4, 0);
-            R4(&p, shared ? TG_OP_ATOMS : TG_OP_ATOMG, 5, 21, 2, 3, t[i].op);
+            R4(&p, shared ? TG_OP_ATOMS : TG_OP_ATOMG, 5, 21, 2, t[i].op == TG_ATOM_CAS ? 3 : 0, t[i].op);
             RI(&p, shared ? TG_OP_LDS : TG_OP_LDG, 6, 21, 0, TG_W_B32);
             RI(&p, TG_OP_STG, 5, 20, 8, TG_W_B32);
             RI(&p, TG_OP_STG, 6, 20, 12, TG_W_B32);
