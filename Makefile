@@ -26,7 +26,7 @@ CFLAGS  += -std=c11 -D_DEFAULT_SOURCE -ffp-contract=off -Wall -Wextra -Werror $(
 LDFLAGS += $(filter -fsanitize=%,$(OPT))
 LDLIBS  += -lm -lpthread
 NVCC    ?= $(shell command -v nvcc 2>/dev/null || echo /usr/local/cuda/bin/nvcc)
-# CUDA=1 builds the cuda backend (CUDA driver API) and fatbins of kernels/NAME.cu for sm_80/sm_90.
+# CUDA=1 builds the cuda backend (CUDA driver API) and a fatbin of kernels/NAME.cu for sm_80/sm_90.
 ifeq ($(CUDA),1)
 CFLAGS  += -DTG_HAVE_CUDA -I$(dir $(NVCC))../include
 LDLIBS  += -L$(dir $(NVCC))../lib64/stubs -lcuda
@@ -34,6 +34,7 @@ endif
 PYTHON  ?= $(if $(wildcard .venv/bin/python3),$(CURDIR)/.venv/bin/python3,python3)
 
 LIB_SRCS   := $(sort $(wildcard isa/*.c sim/*.c runtime/*.c))
+LIB_SRCS   += $(sort $(wildcard tools/ptx/*.c))
 TOOL_SRCS  := $(sort $(wildcard tools/*.c))
 TEST_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -48,22 +49,43 @@ LIB        := $(BUILD)/libtgpu.a
 TGPU       := $(BUILD)/tgpu
 
 CU_SRCS    := $(sort $(wildcard kernels/*.cu))
-CU_FATBINS := $(CU_SRCS:kernels/%.cu=$(BUILD)/kernels/%.fatbin)
+CU_FATBINS := $(BUILD)/kernels/kernels.fatbin
 CU_TGBINS  := $(CU_SRCS:kernels/%.cu=$(BUILD)/kernels/%.tgbin)
+CU_PTX     := $(CU_SRCS:kernels/%.cu=$(BUILD)/ptx/%.ptx)
 
-.PHONY: all test check bench fuzz clean demo
-all: $(TGPU) $(TEST_BINS) $(FUZZ_BINS) $(CU_TGBINS) $(if $(filter 1,$(CUDA)),$(CU_FATBINS))
+.PHONY: all test check bench fuzz clean demo ptx-corpus goldens
+all: $(TGPU) $(TEST_BINS) $(FUZZ_BINS) $(CU_PTX) $(CU_TGBINS) $(if $(filter 1,$(CUDA)),$(CU_FATBINS))
 
-# The same CUDA C for the simulated GPU: nvcc -ptx, then tgpu's PTX front-end (the sim backend
-# loads every image in $(BUILD)/kernels/).
-$(BUILD)/kernels/%.tgbin: kernels/%.cu $(TGPU)
+# The same CUDA C for a real GPU: every kernels/NAME.cu in one fatbin (SASS for sm_80 and sm_90,
+# plus PTX), so the cuda backend finds any kernel in one module.
+$(BUILD)/kernels/kernels.fatbin: $(CU_SRCS)
+	@mkdir -p $(dir $@)
+	printf '$(foreach f,$(CU_SRCS),#include "$(CURDIR)/$(f)"\n)' > $(BUILD)/kernels/all_kernels.cu
+	$(NVCC) -O3 -fatbin -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=[sm_90,compute_90] $(BUILD)/kernels/all_kernels.cu -o $@
+
+# The same CUDA C for tgpu: nvcc -ptx (cached in $(BUILD)/ptx/; where nvcc is absent, the copy
+# committed in tests/corpus/ptx/ stands in, and tests/sh/ptx_corpus_fresh.sh keeps it current),
+# then the PTX front-end into the TG32 images the sim and rtl backends load.
+$(BUILD)/ptx/%.ptx: kernels/%.cu
+	@mkdir -p $(dir $@)
+	@if [ -x "$(NVCC)" ]; then echo "$(NVCC) -ptx -arch=sm_80 -O3 $< -o $@"; $(NVCC) -ptx -arch=sm_80 -O3 $< -o $@; \
+	 else echo "nvcc not found: using tests/corpus/ptx/$*.ptx"; cp tests/corpus/ptx/$*.ptx $@; fi
+
+$(BUILD)/kernels/%.tgbin: $(BUILD)/ptx/%.ptx $(TGPU)
 	@mkdir -p $(dir $@)
 	$(TGPU) ptx $< -o $@
 
-# The same CUDA C for a real GPU: one fatbin per file (SASS for sm_80 and sm_90, plus PTX).
-$(BUILD)/kernels/%.fatbin: kernels/%.cu
-	@mkdir -p $(dir $@)
-	$(NVCC) -O3 -fatbin -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=[sm_90,compute_90] $< -o $@
+# Hardware goldens (needs nvcc and an NVIDIA GPU): runs every kernel with fixed inputs and writes
+# tests/goldens/<case>/ + EXPECTED + PROVENANCE, which test_ptx_goldens replays on the simulator.
+goldens:
+	@mkdir -p $(BUILD)
+	$(NVCC) -O3 -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=[sm_90,compute_90] tests/goldens/record.cu -o $(BUILD)/goldens_record
+	$(BUILD)/goldens_record tests/goldens
+	@du -sh tests/goldens
+
+# Refreshes the committed PTX of every kernel (needs nvcc).
+ptx-corpus:
+	for f in $(CU_SRCS); do n=$$(basename $$f .cu); $(NVCC) -ptx -arch=sm_80 -O3 $$f -o tests/corpus/ptx/$$n.ptx || exit 1; done
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -105,7 +127,7 @@ DEMO_TOKENS ?= 16
 demo: all
 	$(TGPU) llm -m $(DEMO_MODEL) -p "$(DEMO_PROMPT)" -n $(DEMO_TOKENS) --temp 0 --backend sim --mode cycle \
 	    --kernels $(BUILD)/kernels --report
-	$(TGPU) diff -m $(DEMO_MODEL) -p "$(DEMO_PROMPT)" -n 4 --backends cpu,sim --kernels $(BUILD)/kernels
+	$(TGPU) diff -m $(DEMO_MODEL) -p "$(DEMO_PROMPT)" -n 4 --backends cpu,sim --mode cycle --kernels $(BUILD)/kernels
 
 # The full gate (README's test command): gcc and clang builds with -Werror, all tests, and all tests
 # again under ASan + UBSan.

@@ -139,5 +139,28 @@ int tg_decode(uint64_t word, tg_inst *out, const char **why)
     }
     if (!in.bimm && f != TG_FMT_SHFL && in.ext != 0) { *why = "reserved ext bits set"; return -1; }
     if (f == TG_FMT_SHFL && in.ext > TG_PT) { *why = "reserved ext bits set"; return -1; }
+
+    /* Fields the format does not use must be zero, so every legal word has one spelling. */
+    bool uses_rd = f != TG_FMT_NONE && f != TG_FMT_BRA && f != TG_FMT_BAR;
+    bool uses_ra = f != TG_FMT_NONE && f != TG_FMT_BRA && f != TG_FMT_RB;
+    bool uses_rb = f == TG_FMT_RABC || f == TG_FMT_PLOG || f == TG_FMT_ATOM || f == TG_FMT_SHFL ||
+                   (tg_format_has_b(f) && !in.bimm);
+    bool uses_rc = f == TG_FMT_RABC || f == TG_FMT_SHFL || (f == TG_FMT_ATOM && in.mod == TG_ATOM_CAS);
+    if ((!uses_rd && in.rd) || (!uses_ra && in.ra) || (!uses_rb && in.rb) || (!uses_rc && in.rc)) {
+        *why = "a field this instruction does not use is not zero";
+        return -1;
+    }
+    bool pd = f == TG_FMT_SETP || f == TG_FMT_PLOG || f == TG_FMT_VOTEP;
+    bool pa = f == TG_FMT_PLOG || f == TG_FMT_VOTEP || f == TG_FMT_VOTER;
+    if ((pd && in.rd > TG_PT) || (pa && in.ra > TG_PT) || (f == TG_FMT_PLOG && in.rb > TG_PT)) {
+        *why = "predicate number above 7";
+        return -1;
+    }
+    if (f == TG_FMT_BAR && in.imm > 15) { *why = "barrier id above 15"; return -1; }
+    unsigned nregs = tg_width_bytes(in.mod) > 4 ? tg_width_bytes(in.mod) / 4 : 1;
+    if ((f == TG_FMT_LD || f == TG_FMT_ST) && in.rd != TG_RZ && in.rd + nregs - 1 >= TG_NUM_REGS) {
+        *why = "a wide access's registers run past r254";
+        return -1;
+    }
     return 0;
 }

@@ -117,6 +117,11 @@ int tg_dev_launch(tg_dev *d, const char *name, tg_dev_dim grid, tg_dev_dim block
     return rc;
 }
 
+void tg_dev_report(tg_dev *d, FILE *f)
+{
+    if (d->be->report) d->be->report(d, f);
+}
+
 int tg_dev_kernel_stats_get(const tg_dev *d, tg_dev_kernel_stats *out, int max)
 {
     int n = d->nstats < max ? d->nstats : max;

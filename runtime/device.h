@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum tg_backend { TG_BACKEND_CPU, TG_BACKEND_SIM, TG_BACKEND_RTL, TG_BACKEND_CUDA, TG_NUM_BACKENDS };
 
@@ -70,5 +71,8 @@ int tg_dev_launch(tg_dev *d, const char *name, tg_dev_dim grid, tg_dev_dim block
 const char *tg_dev_error(const tg_dev *d);
 
 int tg_dev_kernel_stats_get(const tg_dev *d, tg_dev_kernel_stats *out, int max); /* returns count */
+/* Prints what the backend measured beyond per-kernel time (the simulator's cycle-level statistics:
+ * IPC, stalls, occupancy, cache hit rates, coalescing, DRAM); nothing for backends without any. */
+void tg_dev_report(tg_dev *d, FILE *f);
 
 #endif

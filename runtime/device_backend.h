@@ -4,6 +4,8 @@
 #ifndef TG_DEVICE_BACKEND_H
 #define TG_DEVICE_BACKEND_H
 
+#include <stdio.h>
+
 #include "runtime/device.h"
 
 typedef struct tg_dev_backend {
@@ -18,6 +20,7 @@ typedef struct tg_dev_backend {
     /* Runs one kernel to completion; adds cycles/thread_instrs to *acc. */
     int (*launch)(tg_dev *d, const char *name, tg_dev_dim grid, tg_dev_dim block,
                   const tg_dev_arg *args, int nargs, tg_dev_kernel_stats *acc);
+    void (*report)(tg_dev *d, FILE *f);   /* backend-specific statistics; may be NULL */
 } tg_dev_backend;
 
 #define TG_DEV_MAX_KERNELS 64

@@ -1,21 +1,22 @@
-/* device_cuda.c: the `cuda` backend: the same kernels/NAME.cu, compiled by nvcc into fatbins
- * ($(BUILD)/kernels/NAME.fatbin, `make CUDA=1`), loaded with the CUDA driver API and launched by
- * name on a real NVIDIA GPU (one fatbin per .cu, all loaded). Built only with CUDA=1 (TG_HAVE_CUDA); otherwise the backend reports
+/* device_cuda.c: the `cuda` backend: the same kernels/NAME.cu, compiled by nvcc into one fatbin
+ * ($(BUILD)/kernels/kernels.fatbin, `make CUDA=1`), loaded with the CUDA driver API and launched by
+ * name on a real NVIDIA GPU. Built only with CUDA=1 (TG_HAVE_CUDA); otherwise the backend reports
  * that it is absent. Kernels are extern "C" so their names are not mangled. */
 #include "runtime/device_backend.h"
 
 #ifdef TG_HAVE_CUDA
 #include <cuda.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct cuda_backend {
     CUcontext ctx;
-    int nmod;
-    CUmodule mod[32];
+    CUmodule mod;
     CUstream stream;
+    int sync_each;             /* TGPU_CUDA_SYNC=1: wait after every launch (timing per kernel) */
+    int nfn;                   /* kernels looked up so far, by name */
+    struct { char name[64]; CUfunction f; } fn[64];
 } cuda_backend;
 
 static int cu_fail(tg_dev *d, CUresult r, const char *what)
@@ -36,21 +37,12 @@ static int cuda_open(tg_dev *d, const tg_dev_options *o)
     if ((r = cuDeviceGet(&dev, 0)) != CUDA_SUCCESS) return cu_fail(d, r, "cuDeviceGet");
     if ((r = cuDevicePrimaryCtxRetain(&b->ctx, dev)) != CUDA_SUCCESS) return cu_fail(d, r, "cuDevicePrimaryCtxRetain");
     if ((r = cuCtxSetCurrent(b->ctx)) != CUDA_SUCCESS) return cu_fail(d, r, "cuCtxSetCurrent");
-    const char *dir = o->kernel_dir ? o->kernel_dir : "build/kernels";
-    DIR *dp = opendir(dir);
-    if (!dp) return tg_dev_fail(d, "%s: cannot open the kernel folder (run make CUDA=1)", dir);
-    struct dirent *e;
-    while ((e = readdir(dp)) && b->nmod < 32) {
-        size_t n = strlen(e->d_name);
-        if (n < 7 || strcmp(e->d_name + n - 7, ".fatbin")) continue;
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if ((r = cuModuleLoad(&b->mod[b->nmod], path)) != CUDA_SUCCESS) { closedir(dp); return cu_fail(d, r, path); }
-        b->nmod++;
-    }
-    closedir(dp);
-    if (b->nmod == 0) return tg_dev_fail(d, "%s: no .fatbin kernel images (run make CUDA=1)", dir);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/kernels.fatbin", o->kernel_dir ? o->kernel_dir : "build/kernels");
+    if ((r = cuModuleLoad(&b->mod, path)) != CUDA_SUCCESS) return cu_fail(d, r, path);
     if ((r = cuStreamCreate(&b->stream, CU_STREAM_NON_BLOCKING)) != CUDA_SUCCESS) return cu_fail(d, r, "cuStreamCreate");
+    const char *sync = getenv("TGPU_CUDA_SYNC");
+    b->sync_each = sync && *sync == '1';
     return 0;
 }
 
@@ -59,7 +51,7 @@ static void cuda_close(tg_dev *d)
     cuda_backend *b = d->impl;
     if (!b) return;
     if (b->stream) cuStreamDestroy(b->stream);
-    for (int i = 0; i < b->nmod; i++) cuModuleUnload(b->mod[i]);
+    if (b->mod) cuModuleUnload(b->mod);
     if (b->ctx) { CUdevice dev; if (cuCtxGetDevice(&dev) == CUDA_SUCCESS) cuDevicePrimaryCtxRelease(dev); }
     free(b);
 }
@@ -77,7 +69,9 @@ static void cuda_free(tg_dev *d, tg_dptr p) { (void)d; cuMemFree((CUdeviceptr)p)
 
 static int cuda_upload(tg_dev *d, tg_dptr dst, const void *src, size_t n)
 {
-    CUresult r = cuMemcpyHtoD((CUdeviceptr)dst, src, n);
+    cuda_backend *b = d->impl;
+    CUresult r = cuStreamSynchronize(b->stream);   /* queued kernels may still read dst */
+    if (r == CUDA_SUCCESS) r = cuMemcpyHtoD((CUdeviceptr)dst, src, n);
     return r == CUDA_SUCCESS ? 0 : cu_fail(d, r, "upload");
 }
 
@@ -94,10 +88,17 @@ static int cuda_launch(tg_dev *d, const char *name, tg_dev_dim grid, tg_dev_dim 
 {
     (void)acc;
     cuda_backend *b = d->impl;
-    CUfunction f;
-    CUresult r = CUDA_ERROR_NOT_FOUND;
-    for (int i = 0; i < b->nmod && r != CUDA_SUCCESS; i++) r = cuModuleGetFunction(&f, b->mod[i], name);
-    if (r != CUDA_SUCCESS) return tg_dev_fail(d, "no kernel named '%s' in the compiled kernels", name);
+    CUfunction f = NULL;
+    CUresult r;
+    for (int i = 0; i < b->nfn && !f; i++) if (!strcmp(b->fn[i].name, name)) f = b->fn[i].f;
+    if (!f) {
+        if (cuModuleGetFunction(&f, b->mod, name) != CUDA_SUCCESS)
+            return tg_dev_fail(d, "no kernel named '%s' in kernels.fatbin", name);
+        if (b->nfn < 64 && strlen(name) < sizeof b->fn[0].name) {
+            strcpy(b->fn[b->nfn].name, name);
+            b->fn[b->nfn++].f = f;
+        }
+    }
     void *ptrs[32];
     CUdeviceptr dp[32];
     if (nargs > 32) return tg_dev_fail(d, "kernel %s: too many arguments", name);
@@ -105,13 +106,16 @@ static int cuda_launch(tg_dev *d, const char *name, tg_dev_dim grid, tg_dev_dim 
         if (args[i].kind == TG_ARG_PTR) { dp[i] = (CUdeviceptr)args[i].v.p; ptrs[i] = &dp[i]; }
         else ptrs[i] = (void *)&args[i].v;   /* u32, i32 and f32 share the union's first 4 bytes */
     }
+    /* asynchronous: launches queue on the stream and the next download waits for them, so a
+     * forward pass costs one synchronization, not one per kernel (per-kernel seconds then measure
+     * launch overhead only; TGPU_CUDA_SYNC=1 restores a wait after every launch) */
     r = cuLaunchKernel(f, grid.x, grid.y, grid.z, block.x, block.y, block.z, 0, b->stream, ptrs, NULL);
-    if (r == CUDA_SUCCESS) r = cuStreamSynchronize(b->stream);
+    if (r == CUDA_SUCCESS && b->sync_each) r = cuStreamSynchronize(b->stream);
     return r == CUDA_SUCCESS ? 0 : cu_fail(d, r, name);
 }
 
 const tg_dev_backend tg_dev_backend_cuda = {
-    "cuda", cuda_open, cuda_close, cuda_alloc, cuda_free, cuda_upload, cuda_download, NULL, cuda_launch,
+    "cuda", cuda_open, cuda_close, cuda_alloc, cuda_free, cuda_upload, cuda_download, NULL, cuda_launch, NULL,
 };
 
 #else
@@ -122,6 +126,6 @@ static int cuda_absent(tg_dev *d, const tg_dev_options *o)
     return tg_dev_fail(d, "this tgpu was built without CUDA (rebuild with make CUDA=1 on a machine with the CUDA toolkit)");
 }
 
-const tg_dev_backend tg_dev_backend_cuda = { "cuda", cuda_absent, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+const tg_dev_backend tg_dev_backend_cuda = { "cuda", cuda_absent, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
 
 #endif

@@ -52,8 +52,12 @@ static int sim_open(tg_dev *d, const tg_dev_options *o)
     d->impl = b;
     tg_sim_config c;
     tg_sim_config_default(&c);
-    b->sim = tg_sim_create(&c);
-    if (!b->sim) return tg_dev_fail(d, "cannot create the simulator");
+    c.cycle_mode = o->cycle_mode;
+    c.timing_preset = o->sim_config;
+    c.watchdog = 20000000000ull;   /* a runaway kernel stops instead of hanging the model */
+    char err[256];
+    b->sim = tg_sim_create_ex(&c, err, sizeof err);
+    if (!b->sim) return tg_dev_fail(d, "%s", err);
     return load_kernels(d, b, o->kernel_dir ? o->kernel_dir : "build/kernels");
 }
 
@@ -132,6 +136,16 @@ static int sim_launch(tg_dev *d, const char *name, tg_dev_dim grid, tg_dev_dim b
     return 0;
 }
 
+static void sim_report(tg_dev *d, FILE *f)
+{
+    sim_backend *b = d->impl;
+    tg_timing_stats ts;
+    if (tg_sim_timing_stats(b->sim, &ts) != 0) return;
+    fprintf(f, "simulated GPU (preset %s, %u cores), over all %u launches:\n", tg_sim_timing_config(b->sim)->name,
+            tg_sim_timing_config(b->sim)->num_sms, ts.launches);
+    tg_timing_stats_print(&ts, f);
+}
+
 const tg_dev_backend tg_dev_backend_sim = {
-    "sim", sim_open, sim_close, sim_alloc, sim_free, sim_upload, sim_download, NULL, sim_launch,
+    "sim", sim_open, sim_close, sim_alloc, sim_free, sim_upload, sim_download, NULL, sim_launch, sim_report,
 };

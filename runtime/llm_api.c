@@ -62,7 +62,7 @@ tg_llm *tg_llm_load(const char *path, const tg_llm_options *opt, char *err, size
     int n_ctx = o.n_ctx > 0 ? o.n_ctx : (c->n_ctx_train < 4096 ? c->n_ctx_train : 4096);
     if (n_ctx > (1 << 20)) { snprintf(err, errlen, "context %d too large", n_ctx); goto fail; }
     tg_dev_options dopt = { .backend = o.backend ? tg_backend_parse(o.backend) : TG_BACKEND_CPU,
-                            .cycle_mode = o.cycle_mode, .kernel_dir = o.kernel_dir,
+                            .cycle_mode = o.cycle_mode, .kernel_dir = o.kernel_dir, .sim_config = o.sim_config,
                             .threads = o.n_threads > 1 ? o.n_threads : 1, .fast_dot = o.fast_dot };
     if (dopt.backend < 0) {
         snprintf(err, errlen, "unknown backend '%s' (cpu, sim, rtl, cuda)", o.backend);

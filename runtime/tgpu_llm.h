@@ -19,6 +19,7 @@ typedef struct tg_llm_options {
     bool cycle_mode;            /* sim: cycle-level timing instead of functional */
     bool fast_dot;              /* cpu: 8-bit activations in quantized matvecs (faster, less exact) */
     const char *kernel_dir;     /* sim/rtl: compiled kernels (NULL: the build's default) */
+    const char *sim_config;     /* sim, cycle mode: timing preset name or file (NULL: default) */
 } tg_llm_options;
 
 typedef struct tg_llm_params {

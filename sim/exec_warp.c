@@ -1,53 +1,47 @@
-/* exec_warp.c: warp-wide instructions (SHFL, VOTE, BALLOT). They see the active lanes only:
- * a shuffle from an inactive or exited lane returns the reading lane's own value. */
-#include "sim/exec_alu.h"
+/* exec_warp.c: warp-wide instructions over the executing lanes: shfl (PTX's lane formula, with the
+ * c operand's clamp and segment mask), vote.all/any/uni and ballot. Sources are read for every lane
+ * before any destination is written, as in hardware. */
+#include "sim/core.h"
 
-int tg_exec_warp(tg_block *b, tg_warp *w, const tg_dinst *d, uint32_t active, uint32_t exec)
+int tg_exec_warp(tg_block *b, tg_warp *w, const tg_pinst *pi, uint32_t exec)
 {
-    (void)active;
-    unsigned ws = b->warp_size;
-    if (d->in.op == TG_OP_SHFL) {
-        const uint32_t *A = TG_ROW(w, d->a), *B = TG_ROW(w, d->b), *C = TG_ROW(w, d->c);
-        uint32_t src[32], out[32], valid = 0;
-        memcpy(src, A, sizeof src);
-        for (uint32_t m = exec; m; m &= m - 1) {
-            unsigned lane = (unsigned)__builtin_ctz(m);
-            uint32_t bval = B[lane] & 31, cval = C[lane] & 31, seg = (C[lane] >> 8) & 31;
-            uint32_t maxl = (lane & seg) | (cval & ~seg), minl = lane & seg;
-            int64_t j;
-            bool ok;
-            switch (d->in.mod) {
-            case TG_SHFL_UP: j = (int64_t)lane - bval; ok = j >= (int64_t)maxl; break;
-            case TG_SHFL_DOWN: j = (int64_t)lane + bval; ok = j <= (int64_t)maxl; break;
-            case TG_SHFL_BFLY: j = lane ^ bval; ok = j <= (int64_t)maxl; break;
-            default: j = minl | (bval & ~seg); ok = j <= (int64_t)maxl; break;
+    uint32_t *d = tg_row(b, w, pi->rd_w);
+    if (pi->op == TG_OP_SHFL) {
+        const uint32_t *A = tg_row(b, w, pi->ra), *B = tg_row(b, w, pi->rb), *C = tg_row(b, w, pi->rc);
+        uint32_t src[TG_MAX_LANES], valid = 0;
+        for (uint32_t l = 0; l < b->warp_size; l++) src[l] = A[l];
+        uint32_t res[TG_MAX_LANES];
+        TG_FOR_LANES(exec, l) {
+            uint32_t bval = B[l] & 31, cval = C[l] & 31, seg = (C[l] >> 8) & 31;
+            uint32_t max_lane = (l & seg) | (cval & ~seg), min_lane = l & seg;
+            int32_t j;
+            int ok;
+            switch (pi->mod) {
+            case TG_SHFL_UP: j = (int32_t)l - (int32_t)bval; ok = j >= (int32_t)max_lane; break;
+            case TG_SHFL_DOWN: j = (int32_t)(l + bval); ok = j <= (int32_t)max_lane; break;
+            case TG_SHFL_BFLY: j = (int32_t)(l ^ bval); ok = j <= (int32_t)max_lane; break;
+            default: j = (int32_t)(min_lane | (bval & ~seg)); ok = j <= (int32_t)max_lane; break;
             }
-            if (j < 0 || j >= (int64_t)ws) ok = false;
-            /* a valid source lane that is not active yields the reader's own value */
-            out[lane] = ok && (exec >> j & 1) ? src[j] : src[lane];
-            valid |= (uint32_t)ok << lane;
+            if (j < 0 || j >= (int32_t)b->warp_size) ok = 0;
+            res[l] = ok ? src[j] : src[l];
+            if (ok) valid |= 1u << l;
         }
-        uint32_t *D = TG_ROW(w, d->d);
-        for (uint32_t m = exec; m; m &= m - 1) {
-            unsigned lane = (unsigned)__builtin_ctz(m);
-            D[lane] = out[lane];
-        }
-        unsigned p = d->in.ext & 7;
-        if (p != TG_PT) w->pred[p] = (w->pred[p] & ~exec) | valid;
-        return 0;
+        TG_FOR_LANES(exec, l) d[l] = res[l];
+        unsigned pd = pi->ext & 7;
+        if (pd < TG_PT) w->pred[pd] = (w->pred[pd] & ~exec) | (valid & exec);
+        return TG_STEP_OK;
     }
-    uint32_t pa = w->pred[d->in.ra & 7];
-    if (d->in.mod & 1) pa = ~pa;
-    pa &= exec;
-    if (d->in.op == TG_OP_BALLOT) {
-        uint32_t *D = TG_ROW(w, d->d);
-        for (uint32_t m = exec; m; m &= m - 1) D[__builtin_ctz(m)] = pa;
-        return 0;
+    uint32_t p = w->pred[pi->ra_num & 7];
+    if (pi->mod & 1) p = ~p;
+    uint32_t yes = p & exec;
+    uint32_t v;
+    switch (pi->op) {
+    case TG_OP_BALLOT: TG_FOR_LANES(exec, l) d[l] = yes; return TG_STEP_OK;
+    case TG_OP_VOTEALL: v = yes == exec; break;
+    case TG_OP_VOTEANY: v = yes != 0; break;
+    default: v = yes == exec || yes == 0; break;   /* VOTEUNI */
     }
-    bool r = d->in.op == TG_OP_VOTEALL ? pa == exec
-           : d->in.op == TG_OP_VOTEANY ? pa != 0
-           : (pa == 0 || pa == exec);
-    uint32_t *pd = &w->pred[d->in.rd & 7];
-    *pd = (*pd & ~exec) | (r ? exec : 0);
-    return 0;
+    unsigned pd = pi->rd_num & 7;
+    if (pd < TG_PT) w->pred[pd] = (w->pred[pd] & ~exec) | (v ? exec : 0);
+    return TG_STEP_OK;
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "isa/tgbin.h"
+#include "sim/timing.h"
 
 typedef struct tg_dim3 { uint32_t x, y, z; } tg_dim3;
 
@@ -21,6 +22,8 @@ typedef struct tg_sim_config {
     uint32_t max_shared_per_block;   /* bytes (default 48 KiB) */
     unsigned max_threads_per_block;  /* default 1024 */
     uint64_t watchdog;               /* max warp-instructions per launch; 0 = no limit */
+    int cycle_mode;                  /* 0: functional; 1: cycle-level timing model */
+    const char *timing_preset;       /* cycle mode: preset name (sim/presets/) or file; NULL: default */
 } tg_sim_config;
 
 void tg_sim_config_default(tg_sim_config *c);
@@ -73,6 +76,19 @@ typedef struct tg_launch {
 typedef struct tg_sim tg_sim;
 
 tg_sim *tg_sim_create(const tg_sim_config *c);
+/* The same, with the reason for a failure (bad preset file, bad configuration) in err. In cycle
+ * mode the preset's SM count and warp size replace the config's. */
+tg_sim *tg_sim_create_ex(const tg_sim_config *c, char *err, size_t errlen);
+/* Cycle mode: statistics summed over every launch so far (0), or -1 in functional mode. */
+int tg_sim_timing_stats(const tg_sim *s, tg_timing_stats *out);
+/* Cycle mode: the configuration in use, or NULL. */
+const tg_timing_config *tg_sim_timing_config(const tg_sim *s);
+/* Cycle mode: write a trace of every issued warp-instruction to f in the given format until
+ * tg_sim_trace_end (formats: TG_TRACE_TEXT per-cycle lines, TG_TRACE_JSON Chrome trace events for
+ * Perfetto, TG_TRACE_VCD for GTKWave). Filters: sm/warp >= 0 keeps only that core/warp (text). */
+enum tg_trace_format { TG_TRACE_TEXT, TG_TRACE_JSON, TG_TRACE_VCD };
+int tg_sim_trace_begin(tg_sim *s, FILE *f, int format, int sm, int warp);
+void tg_sim_trace_end(tg_sim *s);
 void tg_sim_destroy(tg_sim *s);
 
 /* Global memory allocation: 256-byte aligned; returns 0 when out of memory. Accesses outside live

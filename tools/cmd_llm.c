@@ -30,6 +30,7 @@ static void usage(FILE *out)
         "  --backend B          where the kernels run: cpu (default), sim\n"
         "  --mode M             sim backend: func (default) or cycle\n"
         "  --kernels DIR        sim backend: compiled kernel images (default build/kernels)\n"
+        "  --config PRESET      sim backend, cycle mode: timing preset (default, tiny, teach, sm90) or file\n"
         "  --report             after generating, print where device time went, per kernel\n"
         "  --fast               cpu backend: quantize activations to 8 bits for integer dot products\n"
         "                       (as llama.cpp does; default: f32 activations, like the GPU kernels)\n"
@@ -174,14 +175,19 @@ static void print_report(tg_llm *llm, int n_forward)
     uint64_t cycles = 0, instrs = 0;
     for (int i = 0; i < n; i++) { total_s += ks[i].seconds; cycles += ks[i].cycles; instrs += ks[i].thread_instrs; }
     printf("\n== device report (%s backend, %d forward passes) ==\n", tg_dev_backend_of(d), n_forward);
-    printf("%-18s %9s %8s %14s %16s\n", "kernel", "launches", "time %", "cycles", "thread-instrs");
+    /* the share of simulated cycles where the backend counts them, else of host time */
+    printf("%-18s %9s %8s %14s %16s\n", "kernel", "launches", cycles ? "cycles %" : "time %", "cycles", "thread-instrs");
     for (int i = 0; i < n; i++)
         printf("%-18s %9llu %7.1f%% %14llu %16llu\n", ks[i].name, (unsigned long long)ks[i].launches,
-               total_s > 0 ? 100.0 * ks[i].seconds / total_s : 0.0, (unsigned long long)ks[i].cycles,
-               (unsigned long long)ks[i].thread_instrs);
-    if (n_forward > 0 && instrs > 0)
-        printf("per token: %.0f thread-instructions%s%.0f cycles\n", (double)instrs / n_forward,
-               cycles ? ", " : "", cycles ? (double)cycles / n_forward : 0.0);
+               cycles ? 100.0 * (double)ks[i].cycles / (double)cycles : total_s > 0 ? 100.0 * ks[i].seconds / total_s : 0.0,
+               (unsigned long long)ks[i].cycles, (unsigned long long)ks[i].thread_instrs);
+    if (n_forward > 0 && instrs > 0) {
+        printf("per token: %.0f thread-instructions", (double)instrs / n_forward);
+        if (cycles) printf(", %.0f cycles", (double)cycles / n_forward);
+        printf("\n");
+    }
+    tg_dev_report(d, stdout);
+    fflush(stdout);
 }
 
 int tg_cmd_llm(int argc, char **argv)
@@ -209,6 +215,7 @@ int tg_cmd_llm(int argc, char **argv)
         else if (!strcmp(a, "--chat-template")) opt.chat_template = val;
         else if (!strcmp(a, "--backend")) opt.backend = val;
         else if (!strcmp(a, "--kernels")) opt.kernel_dir = val;
+        else if (!strcmp(a, "--config")) opt.sim_config = val;
         else if (!strcmp(a, "--mode")) {
             if (strcmp(val, "func") && strcmp(val, "cycle")) {
                 fprintf(stderr, "tgpu llm: --mode takes func or cycle, not '%s'\n", val);
@@ -258,10 +265,12 @@ int tg_cmd_llm(int argc, char **argv)
         rc = 2;
     } else {
         tg_llm_metrics m;
+        if (!p.chat) { fputs(prompt, stdout); fflush(stdout); }   /* the continuation reads on from it */
         rc = tg_llm_generate(llm, prompt, &p, stream_text, NULL, &m, err, sizeof err) ? 2 : 0;
         if (rc) fprintf(stderr, "tgpu llm: %s\n", err);
         else {
             printf("\n");
+            fflush(stdout);
             fprintf(stderr, "load %.3f s | prompt %d tokens, prefill %.3f s (%.2f tok/s) | time to first token %.3f s | "
                     "generated %d tokens, decode %.2f tok/s | peak RSS %.1f MiB\n",
                     m.load_s, m.n_prompt, m.prefill_s, m.prefill_tok_s, m.ttft_s, m.n_generated,

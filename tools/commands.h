@@ -13,8 +13,10 @@ typedef struct tg_command {
 int tg_cmd_asm(int argc, char **argv);
 int tg_cmd_dis(int argc, char **argv);
 int tg_cmd_run(int argc, char **argv);
+int tg_cmd_isa(int argc, char **argv);
 int tg_cmd_gguf(int argc, char **argv);
 int tg_cmd_llm(int argc, char **argv);
 int tg_cmd_diff(int argc, char **argv);
+int tg_cmd_ptx(int argc, char **argv);
 
 #endif

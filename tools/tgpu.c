@@ -8,6 +8,8 @@ static const tg_command commands[] = {
     { "asm", tg_cmd_asm, "assemble TG32 source (.tgasm) into a program image (.tgbin)" },
     { "dis", tg_cmd_dis, "disassemble a program image back into TG32 source" },
     { "run", tg_cmd_run, "run a kernel on the simulated GPU" },
+    { "isa", tg_cmd_isa, "print the TG32 opcode table (Markdown)" },
+    { "ptx", tg_cmd_ptx, "translate CUDA C (.cu, through nvcc -ptx) or PTX into a TG32 program image" },
     { "gguf", tg_cmd_gguf, "inspect a GGUF model file (info) or build one from a manifest (pack)" },
     { "llm", tg_cmd_llm, "generate text with a GGUF language model (llama, qwen2) on any backend" },
     { "diff", tg_cmd_diff, "run a model on several backends and compare every op and token" },

@@ -1,500 +1,314 @@
-/* test_sim_semantics.c: per-instruction results and edge cases, table-driven: each row runs a
- * one-thread kernel `r1 = a; r2 = b; r3 = c; op r4, r1, r2|imm, r3; out[0] = r4`. */
+/* test_sim_semantics.c: the functional core, instruction by instruction, as a specification.
+ * Each case runs `mov r1, A; mov r2, B; mov r3, C; <instruction>` in one thread and checks r4 (or
+ * predicate p0) against the value docs/isa-semantics.md defines, edge cases first: wrap-around,
+ * division by zero, shifts of 32 and more, bit fields past bit 31, NaN, infinities, signed zeros,
+ * denormals, every rounding mode and every conversion. Then warp-wide cases over 32 lanes:
+ * shuffles (all modes, clamps, out-of-range lanes), votes, ballots and contended atomics. */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-#include "sim/core.h"
-#include "tests/unit/sim_util.h"
+#include "isa/asm.h"
+#include "sim/sim.h"
 
-typedef struct row { unsigned op, mod; uint32_t a, b, c, want; int imm; } row;
+static int failures, cases;
+static tg_sim *sim;
 
-#define NAN_C 0x7fffffffu
-#define F1 0x3f800000u
-#define FM1 0xbf800000u
-#define F2 0x40000000u
-#define INF 0x7f800000u
-#define NINF 0xff800000u
-#define QNAN 0x7fc00000u
-#define NZ 0x80000000u
-#define IMIN 0x80000000u
-
-static const row rows[] = {
-    { TG_OP_IADD, 0, 0xffffffff, 1, 0, 0, 0 },
-    { TG_OP_IADD, 0, 5, 0xfffffffe, 0, 3, 1 },
-    { TG_OP_ISUB, 0, 0, 1, 0, 0xffffffff, 0 },
-    { TG_OP_IMUL, 0, 0x10000, 0x10000, 0, 0, 0 },
-    { TG_OP_IMULHI, 0, 0xffffffff, 0xffffffff, 0, 0, 0 },   /* -1 * -1 = 1: high word 0 */
-    { TG_OP_IMULHI, 0, IMIN, 2, 0, 0xffffffff, 0 },
-    { TG_OP_UMULHI, 0, 0xffffffff, 0xffffffff, 0, 0xfffffffe, 0 },
-    { TG_OP_IMAD, 0, 3, 4, 5, 17, 0 },
-    { TG_OP_IDIV, 0, (uint32_t)-7, 2, 0, (uint32_t)-3, 0 },
-    { TG_OP_IDIV, 0, 7, 0, 0, 0xffffffff, 0 },
-    { TG_OP_IDIV, 0, IMIN, 0xffffffff, 0, IMIN, 0 },
-    { TG_OP_UDIV, 0, 7, 0, 0, 0xffffffff, 0 },
-    { TG_OP_UDIV, 0, 0xffffffff, 16, 0, 0x0fffffff, 1 },
-    { TG_OP_IREM, 0, (uint32_t)-7, 2, 0, (uint32_t)-1, 0 },
-    { TG_OP_IREM, 0, 7, 0, 0, 7, 0 },
-    { TG_OP_IREM, 0, IMIN, 0xffffffff, 0, 0, 0 },
-    { TG_OP_UREM, 0, 7, 0, 0, 7, 0 },
-    { TG_OP_UREM, 0, 17, 5, 0, 2, 0 },
-    { TG_OP_IMIN, 0, (uint32_t)-1, 1, 0, (uint32_t)-1, 0 },
-    { TG_OP_IMAX, 0, (uint32_t)-1, 1, 0, 1, 0 },
-    { TG_OP_UMIN, 0, (uint32_t)-1, 1, 0, 1, 0 },
-    { TG_OP_UMAX, 0, (uint32_t)-1, 1, 0, 0xffffffff, 0 },
-    { TG_OP_IABS, 0, IMIN, 0, 0, IMIN, 0 },
-    { TG_OP_IABS, 0, (uint32_t)-5, 0, 0, 5, 0 },
-    { TG_OP_INEG, 0, 5, 0, 0, (uint32_t)-5, 0 },
-    { TG_OP_AND, 0, 0xf0f0, 0xff00, 0, 0xf000, 0 },
-    { TG_OP_OR, 0, 0xf0f0, 0xff00, 0, 0xfff0, 0 },
-    { TG_OP_XOR, 0, 0xf0f0, 0xff00, 0, 0x0ff0, 1 },
-    { TG_OP_NOT, 0, 0, 0, 0, 0xffffffff, 0 },
-    { TG_OP_SHL, 0, 1, 31, 0, 0x80000000, 0 },
-    { TG_OP_SHL, 0, 1, 32, 0, 0, 0 },
-    { TG_OP_SHL, 0, 1, 0xffffffff, 0, 0, 0 },
-    { TG_OP_SHR, 0, 0x80000000, 31, 0, 1, 0 },
-    { TG_OP_SHR, 0, 0x80000000, 33, 0, 0, 1 },
-    { TG_OP_SRA, 0, 0x80000000, 31, 0, 0xffffffff, 0 },
-    { TG_OP_SRA, 0, 0x80000000, 100, 0, 0xffffffff, 0 },
-    { TG_OP_SRA, 0, 0x40000000, 100, 0, 0, 0 },
-    { TG_OP_POPC, 0, 0xf0f0f0f1, 0, 0, 17, 0 },
-    { TG_OP_CLZ, 0, 0, 0, 0, 32, 0 },
-    { TG_OP_CLZ, 0, 1, 0, 0, 31, 0 },
-    { TG_OP_BREV, 0, 1, 0, 0, 0x80000000, 0 },
-    { TG_OP_BREV, 0, 0x12345678, 0, 0, 0x1e6a2c48, 0 },
-    { TG_OP_BFE, 0, 0xabcd1234, 8, 8, 0x12, 0 },
-    { TG_OP_BFE, 0, 0xabcd1234, 28, 8, 0xa, 0 },        /* field runs off the top */
-    { TG_OP_BFE, 0, 0xabcd1234, 40, 8, 0, 0 },
-    { TG_OP_BFE, 0, 0xabcd1234, 4, 0, 0, 0 },
-    { TG_OP_BFES, 0, 0xabcd1234, 28, 4, 0xfffffffa, 0 },
-    { TG_OP_BFES, 0, 0xabcd1234, 28, 8, 0xfffffffa, 0 },
-    { TG_OP_BFES, 0, 0x80000000, 40, 8, 0xffffffff, 0 }, /* sign from bit 31 */
-    { TG_OP_BFES, 0, 0x00000070, 4, 3, 0xffffffff, 0 },
-    { TG_OP_BFES, 0, 0x00000070, 4, 4, 7, 0 },
-    { TG_OP_BFI, 0, 0xff, 0x12345678, 0x0808, 0x1234ff78, 0 },
-    { TG_OP_BFI, 0, 0xff, 0x12345678, 0x081c, 0xf2345678, 0 },
-    { TG_OP_BFI, 0, 0xff, 0x12345678, 0x0020, 0x12345678, 0 },
-    { TG_OP_PRMT, 0, 0x33221100, 0x77665544, 0x3210, 0x33221100, 0 },
-    { TG_OP_PRMT, 0, 0x33221100, 0x77665544, 0x7654, 0x77665544, 0 },
-    { TG_OP_PRMT, 0, 0x33221180, 0x77665544, 0x0008, 0x808080ff, 0 },
-    { TG_OP_PRMT, 0, 0x33221100, 0x77665544, 0x4567, 0x44556677, 0 },
-    { TG_OP_SX8, 0, 0x180, 0, 0, 0xffffff80, 0 },
-    { TG_OP_SX16, 0, 0x18000, 0, 0, 0xffff8000, 0 },
-    { TG_OP_ZX8, 0, 0xfff, 0, 0, 0xff, 0 },
-    { TG_OP_ZX16, 0, 0xfffff, 0, 0, 0xffff, 0 },
-    { TG_OP_MOV, 0, 0, 0x12345678, 0, 0x12345678, 1 },
-    /* f32 */
-    { TG_OP_FADD, 0, F1, F2, 0, 0x40400000, 0 },
-    { TG_OP_FADD, 0, INF, NINF, 0, NAN_C, 0 },
-    { TG_OP_FADD, 0, QNAN | 0x80000000, F1, 0, NAN_C, 0 },
-    { TG_OP_FADD, 0, 0x00000001, 0x00000001, 0, 0x00000002, 0 }, /* denormals kept */
-    { TG_OP_FSUB, 0, F1, F1, 0, 0, 0 },
-    { TG_OP_FMUL, 0, 0, INF, 0, NAN_C, 0 },
-    { TG_OP_FMUL, 0, 0x00800000, 0x3f000000, 0, 0x00400000, 0 },
-    { TG_OP_FFMA, 0, 0x3f800001, 0x3f800001, 0xbf800002, 0x28800000, 0 }, /* single rounding */
-    { TG_OP_FMIN, 0, QNAN, F1, 0, F1, 0 },
-    { TG_OP_FMIN, 0, F1, QNAN, 0, F1, 0 },
-    { TG_OP_FMIN, 0, QNAN, 0xffc00000, 0, NAN_C, 0 },
-    { TG_OP_FMIN, 0, 0, NZ, 0, NZ, 0 },
-    { TG_OP_FMIN, 0, NZ, 0, 0, NZ, 0 },
-    { TG_OP_FMAX, 0, 0, NZ, 0, 0, 0 },
-    { TG_OP_FMAX, 0, NZ, 0, 0, 0, 0 },
-    { TG_OP_FMAX, 0, FM1, F2, 0, F2, 0 },
-    { TG_OP_FABS, 0, 0xffc00001, 0, 0, 0x7fc00001, 0 },
-    { TG_OP_FNEG, 0, 0x7fc00001, 0, 0, 0xffc00001, 0 },
-    { TG_OP_FDIV, 0, F1, 0x40400000, 0, 0x3eaaaaab, 0 },
-    { TG_OP_FDIV, 0, 0, 0, 0, NAN_C, 0 },
-    { TG_OP_FDIV, 0, F1, NZ, 0, NINF, 0 },
-    { TG_OP_FSQRT, 0, F2, 0, 0, 0x3fb504f3, 0 },
-    { TG_OP_FSQRT, 0, FM1, 0, 0, NAN_C, 0 },
-    { TG_OP_FSQRT, 0, NZ, 0, 0, NZ, 0 },
-    { TG_OP_FRND, TG_RND_RN, 0x40200000, 0, 0, F2, 0 },        /* 2.5 -> 2 */
-    { TG_OP_FRND, TG_RND_RN, 0x40600000, 0, 0, 0x40800000, 0 }, /* 3.5 -> 4 */
-    { TG_OP_FRND, TG_RND_RN, 0xbf000000, 0, 0, NZ, 0 },         /* -0.5 -> -0 */
-    { TG_OP_FRND, TG_RND_RZ, 0xc0600000, 0, 0, 0xc0400000, 0 },
-    { TG_OP_FRND, TG_RND_RM, 0xc0200000, 0, 0, 0xc0400000, 0 },
-    { TG_OP_FRND, TG_RND_RP, 0x40200000, 0, 0, 0x40400000, 0 },
-    { TG_OP_FRND, TG_RND_RN, QNAN, 0, 0, NAN_C, 0 },
-    /* conversions */
-    { TG_OP_F2I, TG_RND_RN, 0x40200000, 0, 0, 2, 0 },
-    { TG_OP_F2I, TG_RND_RN, 0xc0600000, 0, 0, (uint32_t)-4, 0 },
-    { TG_OP_F2I, TG_RND_RZ, 0xc0600000, 0, 0, (uint32_t)-3, 0 },
-    { TG_OP_F2I, TG_RND_RM, 0xc0200000, 0, 0, (uint32_t)-3, 0 },
-    { TG_OP_F2I, TG_RND_RP, 0x40200000, 0, 0, 3, 0 },
-    { TG_OP_F2I, TG_RND_RZ, 0x4f000000, 0, 0, 0x7fffffff, 0 },  /* 2^31 saturates */
-    { TG_OP_F2I, TG_RND_RZ, 0xcf000000, 0, 0, 0x80000000, 0 },  /* -2^31 exact */
-    { TG_OP_F2I, TG_RND_RZ, NINF, 0, 0, 0x80000000, 0 },
-    { TG_OP_F2I, TG_RND_RZ, QNAN, 0, 0, 0, 0 },
-    { TG_OP_F2U, TG_RND_RZ, FM1, 0, 0, 0, 0 },
-    { TG_OP_F2U, TG_RND_RZ, 0x4f800000, 0, 0, 0xffffffff, 0 },  /* 2^32 saturates */
-    { TG_OP_F2U, TG_RND_RP, 0x3e800000, 0, 0, 1, 0 },
-    { TG_OP_F2U, TG_RND_RN, QNAN, 0, 0, 0, 0 },
-    { TG_OP_I2F, TG_RND_RN, (uint32_t)-3, 0, 0, 0xc0400000, 0 },
-    { TG_OP_I2F, TG_RND_RN, 0x01000001, 0, 0, 0x4b800000, 0 },  /* tie to even: 2^24 */
-    { TG_OP_I2F, TG_RND_RN, 0x01000003, 0, 0, 0x4b800002, 0 },  /* tie to even: up */
-    { TG_OP_I2F, TG_RND_RP, 0x01000001, 0, 0, 0x4b800001, 0 },
-    { TG_OP_I2F, TG_RND_RM, (uint32_t)-0x01000001, 0, 0, 0xcb800001, 0 },
-    { TG_OP_I2F, TG_RND_RZ, (uint32_t)-0x01000001, 0, 0, 0xcb800000, 0 },
-    { TG_OP_I2F, TG_RND_RN, IMIN, 0, 0, 0xcf000000, 0 },
-    { TG_OP_U2F, TG_RND_RN, 0xffffffff, 0, 0, 0x4f800000, 0 },
-    { TG_OP_U2F, TG_RND_RZ, 0xffffffff, 0, 0, 0x4f7fffff, 0 },
-    { TG_OP_F2H, 0, F1, 0, 0, 0x3c00, 0 },
-    { TG_OP_F2H, 0, 0x477ff000, 0, 0, 0x7c00, 0 },  /* 65520 rounds to inf */
-    { TG_OP_F2H, 0, 0x477fe000, 0, 0, 0x7bff, 0 },  /* 65504 max */
-    { TG_OP_F2H, 0, 0x33800000, 0, 0, 0x0001, 0 },  /* 2^-24 smallest denormal */
-    { TG_OP_F2H, 0, 0x33000000, 0, 0, 0x0000, 0 },  /* 2^-25 ties to even 0 */
-    { TG_OP_F2H, 0, 0x33c00000, 0, 0, 0x0002, 0 },  /* 1.5 * 2^-24 ties to 2 */
-    { TG_OP_F2H, 0, 0xb3a00000, 0, 0, 0x8001, 0 },  /* -1.25 * 2^-24 */
-    { TG_OP_F2H, 0, 0x3f801000, 0, 0, 0x3c00, 0 },  /* 1 + 2^-11 ties to even */
-    { TG_OP_F2H, 0, 0x3f803000, 0, 0, 0x3c02, 0 },
-    { TG_OP_F2H, 0, QNAN, 0, 0, 0x7e00, 0 },
-    { TG_OP_F2H, 0, NINF, 0, 0, 0xfc00, 0 },
-    { TG_OP_H2F, 0, 0xffff3c00, 0, 0, F1, 0 },
-    { TG_OP_H2F, 0, 0x0001, 0, 0, 0x33800000, 0 },
-    { TG_OP_H2F, 0, 0x83ff, 0, 0, 0xb87fc000, 0 },
-    { TG_OP_H2F, 0, 0x7c00, 0, 0, INF, 0 },
-    { TG_OP_H2F, 0, 0x7e00, 0, 0, QNAN, 0 },
-    { TG_OP_F2BF, 0, 0x3f808000, 0, 0, 0x3f80, 0 },  /* tie to even down */
-    { TG_OP_F2BF, 0, 0x3f818000, 0, 0, 0x3f82, 0 },  /* tie to even up */
-    { TG_OP_F2BF, 0, 0x7f7fffff, 0, 0, 0x7f80, 0 },  /* overflow to inf */
-    { TG_OP_F2BF, 0, 0x7f800001, 0, 0, 0x7fc0, 0 },  /* NaN stays NaN */
-    { TG_OP_F2BF, 0, 0x00018000, 0, 0, 0x0002, 0 },  /* denormal */
-    { TG_OP_BF2F, 0, 0xabcd3f80, 0, 0, F1, 0 },
-};
-
-/* SETP rows: want is the predicate. */
-static const row setp_rows[] = {
-    { TG_OP_ISETP, TG_COND_LT, (uint32_t)-1, 0, 0, 1, 0 },
-    { TG_OP_USETP, TG_COND_LT, (uint32_t)-1, 0, 0, 0, 0 },
-    { TG_OP_ISETP, TG_COND_GE, 5, 5, 0, 1, 1 },
-    { TG_OP_ISETP, TG_COND_NE, 5, 5, 0, 0, 0 },
-    { TG_OP_FSETP, TG_COND_EQ, QNAN, QNAN, 0, 0, 0 },
-    { TG_OP_FSETP, TG_COND_NE, QNAN, F1, 0, 0, 0 },
-    { TG_OP_FSETP, TG_COND_NEU, QNAN, F1, 0, 1, 0 },
-    { TG_OP_FSETP, TG_COND_LTU, QNAN, F1, 0, 1, 0 },
-    { TG_OP_FSETP, TG_COND_LT, F1, F2, 0, 1, 0 },
-    { TG_OP_FSETP, TG_COND_GEU, F1, F2, 0, 0, 0 },
-    { TG_OP_FSETP, TG_COND_EQ, 0, NZ, 0, 1, 0 },
-    { TG_OP_FSETP, TG_COND_NUM, F1, F2, 0, 1, 0 },
-    { TG_OP_FSETP, TG_COND_NAN, F1, QNAN, 0, 1, 0 },
-    { TG_OP_FSETP, TG_COND_NUM, F1, QNAN, 0, 0, 0 },
-};
-
-static tg_sim *s;
-static uint32_t out;
-
-static uint32_t run_row(const row *r, int setp)
+static uint32_t run1(const char *instr, uint32_t a, uint32_t b, uint32_t c, int pred)
 {
-    prog p;
-    P_init(&p);
-    MOVI(&p, 1, r->a);
-    MOVI(&p, 2, r->b);
-    MOVI(&p, 3, r->c);
-    MOVI(&p, 4, 0xdeadbeef);
-    unsigned rd = setp ? 0 : 4;
-    if (r->imm) RI(&p, r->op, rd, tg_opinfo_get(r->op)->format == TG_FMT_RB ? 0 : 1, r->b, r->mod);
-    else {
-        /* canonical encodings: fields the format does not use stay zero */
-        unsigned fmt = tg_opinfo_get(r->op)->format;
-        R4(&p, r->op, rd, 1, fmt == TG_FMT_RA ? 0 : 2, fmt == TG_FMT_RABC ? 3 : 0, r->mod);
-    }
-    if (setp) {
-        MOVI(&p, 5, 1);
-        RI(&p, TG_OP_SEL, 4, 5, 0, 0); /* r4 = p0 ? 1 : 0 */
-    }
-    MOVI(&p, 6, 0);
-    store_out(&p, 6, 4);
-    OP0(&p, TG_OP_EXIT);
-    uint32_t prm = out, v = 0xcafe;
-    if (run(&p, D3(1, 1, 1), D3(1, 1, 1), &prm, 1, NULL, NULL) == 0) tg_sim_read(s, out, &v, 4);
+    char src[1024], err[512];
+    snprintf(src, sizeof src,
+             ".kernel t\n.param out 4\n ldp.b32 r10, [out]\n mov r1, 0x%x\n mov r2, 0x%x\n mov r3, 0x%x\n mov r4, 0\n"
+             " %s\n%s stg.b32 [r10], r4\n exit\n", a, b, c, instr, pred ? " mov r5, 1\n sel r4, r5, 0, p0\n" : "");
+    tg_module m;
+    if (tg_asm_source(src, strlen(src), instr, &m, err, sizeof err)) { printf("FAIL: %s\n", err); exit(1); }
+    uint32_t out = tg_sim_alloc(sim, 16), v = 0;   /* 16: room for b128 cases */
+    tg_launch l = { &m, &m.kernels[0], { 1, 1, 1 }, { 1, 1, 1 }, &out, 4, 0 };
+    tg_fault f;
+    if (tg_sim_launch(sim, &l, NULL, &f)) { char line[512]; tg_fault_format(&f, line, sizeof line); printf("FAIL: %s: %s\n", instr, line); exit(1); }
+    tg_sim_read(sim, out, &v, 4);
+    tg_sim_free(sim, out);
+    tg_module_free(&m);
     return v;
 }
 
-static void test_rows(void)
+static uint32_t fb(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+
+#define EXPECT(instr, a, b, c, want) check(instr, a, b, c, want, 0, __LINE__)
+#define EXPECTP(instr, a, b, c, want) check(instr, a, b, c, want, 1, __LINE__)
+static void check(const char *instr, uint32_t a, uint32_t b, uint32_t c, uint32_t want, int pred, int line)
 {
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        uint32_t v = run_row(&rows[i], 0);
-        if (v != rows[i].want) {
-            fprintf(stderr, "row %zu: %s mod %u a 0x%x b 0x%x c 0x%x: got 0x%08x want 0x%08x\n", i,
-                    tg_opinfo_get(rows[i].op)->mnemonic, rows[i].mod, rows[i].a, rows[i].b,
-                    rows[i].c, v, rows[i].want);
-            failures++;
-        }
-    }
-    for (size_t i = 0; i < sizeof setp_rows / sizeof setp_rows[0]; i++) {
-        uint32_t v = run_row(&setp_rows[i], 1);
-        if (v != setp_rows[i].want) {
-            fprintf(stderr, "setp row %zu: got %u want %u\n", i, v, setp_rows[i].want);
-            failures++;
-        }
+    cases++;
+    uint32_t got = run1(instr, a, b, c, pred);
+    if (got != want) {
+        printf("FAIL line %d: %s with r1=0x%x r2=0x%x r3=0x%x: got 0x%08x, want 0x%08x\n", line, instr, a, b, c, got, want);
+        failures++;
     }
 }
 
-/* Exhaustive f16 round trip: every non-NaN half survives h2f then f2h. */
-static void test_half_roundtrip(void)
+static void integer(void)
 {
-    for (uint32_t h = 0; h < 0x10000; h++) {
-        if ((h & 0x7c00) == 0x7c00 && (h & 0x3ff)) continue;
-        if (tg_f2h(tg_h2f(h)) != h) { fprintf(stderr, "f16 0x%04x does not round-trip\n", h); failures++; break; }
-    }
+    EXPECT("iadd r4, r1, r2", 0x7fffffff, 1, 0, 0x80000000);
+    EXPECT("isub r4, r1, r2", 0, 1, 0, 0xffffffff);
+    EXPECT("imul r4, r1, r2", 0x10000, 0x10000, 0, 0);
+    EXPECT("imulhi r4, r1, r2", 0x80000000, 2, 0, 0xffffffff);
+    EXPECT("umulhi r4, r1, r2", 0xffffffff, 0xffffffff, 0, 0xfffffffe);
+    EXPECT("imad r4, r1, r2, r3", 3, 5, 7, 22);
+    EXPECT("idiv r4, r1, r2", (uint32_t)-7, 2, 0, (uint32_t)-3);
+    EXPECT("idiv r4, r1, r2", 7, 0, 0, 0xffffffff);
+    EXPECT("idiv r4, r1, r2", 0x80000000, 0xffffffff, 0, 0x80000000);
+    EXPECT("udiv r4, r1, r2", 7, 0, 0, 0xffffffff);
+    EXPECT("irem r4, r1, r2", (uint32_t)-7, 2, 0, (uint32_t)-1);
+    EXPECT("irem r4, r1, r2", 9, 0, 0, 9);
+    EXPECT("irem r4, r1, r2", 0x80000000, 0xffffffff, 0, 0);
+    EXPECT("urem r4, r1, r2", 9, 0, 0, 9);
+    EXPECT("imin r4, r1, r2", (uint32_t)-1, 1, 0, (uint32_t)-1);
+    EXPECT("umin r4, r1, r2", (uint32_t)-1, 1, 0, 1);
+    EXPECT("imax r4, r1, r2", (uint32_t)-1, 1, 0, 1);
+    EXPECT("umax r4, r1, r2", (uint32_t)-1, 1, 0, 0xffffffff);
+    EXPECT("iabs r4, r1", 0x80000000, 0, 0, 0x80000000);
+    EXPECT("ineg r4, r1", 5, 0, 0, (uint32_t)-5);
+    EXPECT("shl r4, r1, r2", 1, 31, 0, 0x80000000);
+    EXPECT("shl r4, r1, r2", 1, 32, 0, 0);
+    EXPECT("shr r4, r1, r2", 0x80000000, 40, 0, 0);
+    EXPECT("sra r4, r1, r2", (uint32_t)-8, 33, 0, 0xffffffff);
+    EXPECT("sra r4, r1, r2", 8, 35, 0, 0);
+    EXPECT("sra r4, r1, r2", 0x80000000, 4, 0, 0xf8000000);
+    EXPECT("popc r4, r1", 0xf0f0f0f0, 0, 0, 16);
+    EXPECT("clz r4, r1", 0, 0, 0, 32);
+    EXPECT("clz r4, r1", 1, 0, 0, 31);
+    EXPECT("brev r4, r1", 1, 0, 0, 0x80000000);
+    EXPECT("bfe r4, r1, r2, r3", 0xdeadbeef, 8, 8, 0xbe);
+    EXPECT("bfe r4, r1, r2, r3", 0xdeadbeef, 28, 8, 0xd);          /* field runs past bit 31 */
+    EXPECT("bfe r4, r1, r2, r3", 0xdeadbeef, 40, 8, 0);
+    EXPECT("bfe r4, r1, r2, r3", 0xdeadbeef, 4, 0, 0);
+    EXPECT("bfes r4, r1, r2, r3", 0x0000ff00, 8, 8, 0xffffffff);
+    EXPECT("bfes r4, r1, r2, r3", 0x80000000, 40, 8, 0xffffffff);  /* past bit 31: the sign bit */
+    EXPECT("bfi r4, r1, r2, r3", 0xf, 0, 0x0404, 0xf0);
+    EXPECT("bfi r4, r1, r2, r3", 0xff, 0xffffffff, 0x0830, 0xffffffff); /* pos 48: unchanged */
+    EXPECT("bfi r4, r1, r2, r3", 0x0, 0xffffffff, 0x081c, 0x0fffffff); /* length 8 at bit 28: clipped at bit 31 */
+    EXPECT("prmt r4, r1, r2, r3", 0x33221100, 0x77665544, 0x1032, 0x11003322);
+    EXPECT("prmt r4, r1, r2, r3", 0x33221180, 0x77665544, 0x7658, 0x776655ff);
+    EXPECT("sx8 r4, r1", 0x80, 0, 0, 0xffffff80);
+    EXPECT("sx16 r4, r1", 0x12348000, 0, 0, 0xffff8000);
+    EXPECT("zx8 r4, r1", 0xffff, 0, 0, 0xff);
+    EXPECT("zx16 r4, r1", 0x12348000, 0, 0, 0x8000);
+    EXPECTP("isetp.lt p0, r1, r2", (uint32_t)-1, 1, 0, 1);
+    EXPECTP("usetp.lt p0, r1, r2", (uint32_t)-1, 1, 0, 0);
+    EXPECTP("isetp.ge p0, r1, 5", 5, 0, 0, 1);
+    EXPECT("isetp.eq p1, r1, r2\n pxor p2, p1, pt\n sel r4, r1, r3, !p2", 4, 4, 9, 4);
+    EXPECT("mov r4, -1.5", 0, 0, 0, 0xbfc00000);
 }
 
-/* Predicate logic with negations, SEL with a negated predicate, vote/ballot on one lane. */
-static void test_pred_logic(void)
+/* Loads and stores of every width, little-endian, sign/zero extension; out (r10) is 16 bytes. */
+static void memory(void)
 {
-    static const struct { unsigned op, mod; uint32_t want; } t[] = {
-        { TG_OP_PAND, 0, 0 }, { TG_OP_PAND, 1, 1 }, { TG_OP_POR, 0, 1 }, { TG_OP_POR, 3, 1 }, { TG_OP_PAND, 3, 0 },
-        { TG_OP_PXOR, 0, 1 }, { TG_OP_PXOR, 2, 0 },
-    };
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-        prog p;
-        P_init(&p);
-        MOVI(&p, 1, 1);
-        RI(&p, TG_OP_ISETP, 1, 1, 1, TG_COND_EQ); /* p1 = true */
-        RI(&p, TG_OP_ISETP, 2, 1, 0, TG_COND_EQ); /* p2 = false */
-        R4(&p, t[i].op, 3, 2, 1, 0, t[i].mod);     /* p3 = op(p2, p1) */
-        MOVI(&p, 2, 7);
-        RI(&p, TG_OP_SEL, 4, 2, 9, 3);             /* r4 = p3 ? 7 : 9 */
-        MOVI(&p, 6, 0);
-        store_out(&p, 6, 4);
-        OP0(&p, TG_OP_EXIT);
-        uint32_t prm = out, v = 0;
-        CHECK(run(&p, D3(1, 1, 1), D3(1, 1, 1), &prm, 1, NULL, NULL) == 0);
-        tg_sim_read(s, out, &v, 4);
-        if (v != (t[i].want ? 7u : 9u)) { fprintf(stderr, "plog case %zu: got %u\n", i, v); failures++; }
-    }
-    /* sel with negation bit: !p2 (false) holds */
-    prog p;
-    P_init(&p);
-    MOVI(&p, 1, 1);
-    RI(&p, TG_OP_ISETP, 2, 1, 0, TG_COND_EQ);
-    MOVI(&p, 2, 7);
-    RI(&p, TG_OP_SEL, 4, 2, 9, 8 | 2);
-    MOVI(&p, 6, 0);
-    store_out(&p, 6, 4);
-    OP0(&p, TG_OP_EXIT);
-    uint32_t prm = out, v = 0;
-    CHECK(run(&p, D3(1, 1, 1), D3(1, 1, 1), &prm, 1, NULL, NULL) == 0);
-    tg_sim_read(s, out, &v, 4);
-    CHECK_EQ(v, 7);
+    const char *put = "stg.b32 [r10], r1\n stg.b32 [r10+4], r2\n stg.b32 [r10+8], r3\n ";
+    char ins[256];
+#define MEM(body, want) do { snprintf(ins, sizeof ins, "%s%s", put, body); \
+        EXPECT(ins, 0x8081f2f3, 0x11223344, 0x55667788, want); } while (0)
+    MEM("ldg.u8 r4, [r10]", 0xf3);
+    MEM("ldg.s8 r4, [r10]", 0xfffffff3);
+    MEM("ldg.u8 r4, [r10+3]", 0x80);
+    MEM("ldg.s8 r4, [r10+2]", 0xffffff81);
+    MEM("ldg.u16 r4, [r10+2]", 0x8081);
+    MEM("ldg.s16 r4, [r10]", 0xfffff2f3);
+    MEM("ldg.b64 r6, [r10]\n mov r4, r7", 0x11223344);
+    MEM("ldg.b64 r6, [r10+8]\n mov r4, r6", 0x55667788);
+    MEM("ldg.b128 r12, [r10]\n mov r4, r14", 0x55667788);
+    MEM("ldg.b128 r12, [r10]\n mov r4, r15", 0);                       /* bytes 12..15: never written */
+    MEM("mov r5, 0x55\n stg.u8 [r10+1], r5\n ldg.b32 r4, [r10]", 0x808155f3);
+    MEM("mov r5, 0xabcd1234\n stg.u16 [r10+2], r5\n ldg.b32 r4, [r10]", 0x1234f2f3);
+    MEM("stg.b64 [r10+8], r1\n ldg.b32 r4, [r10+12]", 0x11223344);      /* r1, r2 -> bytes 8..15 */
+    MEM("stg.b128 [r10], r0\n ldg.b32 r4, [r10+8]", 0x11223344);        /* r0..r3 -> bytes 0..15 */
+    MEM("ldp.b32 r5, [rz]\n isub r4, r5, r10", 0);                       /* the param block holds out */
+#undef MEM
 }
 
-/* Special registers of a 2-D block in a 3-D grid: each thread writes its values. */
-static void test_s2r(void)
+/* Every atomic op: r1 = old memory value, r2 = b, r3 = c. EXPECT_ATOM checks the returned old value
+ * and the new memory value. */
+static void atom_case(const char *op, uint32_t old, uint32_t b, uint32_t c, uint32_t want_new, int line)
 {
-    static const unsigned regs[] = {
-        TG_SREG_TID_X, TG_SREG_TID_Y, TG_SREG_TID_Z, TG_SREG_NTID_X, TG_SREG_NTID_Y,
-        TG_SREG_CTAID_X, TG_SREG_CTAID_Y, TG_SREG_CTAID_Z, TG_SREG_NCTAID_Y, TG_SREG_LANEID,
-        TG_SREG_WARPID, TG_SREG_NWARPID, TG_SREG_SMID, TG_SREG_NSMID, TG_SREG_WARPSZ,
-        TG_SREG_LANEMASK_EQ, TG_SREG_LANEMASK_LT, TG_SREG_LANEMASK_LE, TG_SREG_LANEMASK_GT,
-        TG_SREG_LANEMASK_GE,
-    };
-    enum { NR = sizeof regs / sizeof regs[0], BX = 8, BY = 5, NT = BX * BY, NB = 2 * 3 * 1 };
-    uint32_t buf = tg_sim_alloc(s, NB * NT * NR * 4);
-    prog p;
-    P_init(&p);
-    /* linear index = ((ctaid.y * 2 + ctaid.x) * NT + tid.y * BX + tid.x) * NR */
-    S2R(&p, 10, TG_SREG_CTAID_Y);
-    RI(&p, TG_OP_IMUL, 10, 10, 2, 0);
-    S2R(&p, 11, TG_SREG_CTAID_X);
-    R4(&p, TG_OP_IADD, 10, 10, 11, 0, 0);
-    RI(&p, TG_OP_IMUL, 10, 10, NT, 0);
-    S2R(&p, 11, TG_SREG_TID_Y);
-    RI(&p, TG_OP_IMUL, 11, 11, BX, 0);
-    R4(&p, TG_OP_IADD, 10, 10, 11, 0, 0);
-    S2R(&p, 11, TG_SREG_TID_X);
-    R4(&p, TG_OP_IADD, 10, 10, 11, 0, 0);
-    RI(&p, TG_OP_IMUL, 10, 10, NR * 4, 0);
-    RI(&p, TG_OP_LDP, 12, RZ, 0, TG_W_B32);
-    R4(&p, TG_OP_IADD, 12, 12, 10, 0, 0);
-    for (unsigned i = 0; i < NR; i++) {
-        S2R(&p, 13, regs[i]);
-        RI(&p, TG_OP_STG, 13, 12, i * 4, TG_W_B32);
-    }
-    OP0(&p, TG_OP_EXIT);
-    CHECK(run(&p, D3(2, 3, 1), D3(BX, BY, 1), &buf, 1, NULL, NULL) == 0);
-    static uint32_t v[NB * NT * NR];
-    tg_sim_read(s, buf, v, sizeof v);
-    for (unsigned by = 0; by < 3; by++)
-        for (unsigned bx = 0; bx < 2; bx++)
-            for (unsigned t = 0; t < NT; t++) {
-                const uint32_t *r = &v[((by * 2 + bx) * NT + t) * NR];
-                unsigned lane = t % 32, blk = by * 2 + bx;
-                uint32_t want[NR] = {
-                    t % BX, t / BX, 0, BX, BY, bx, by, 0, 3, lane, t / 32, 2, blk % 4, 4, 32,
-                    1u << lane, (1u << lane) - 1, (uint32_t)((2ull << lane) - 1),
-                    ~(uint32_t)((2ull << lane) - 1), ~((1u << lane) - 1),
-                };
-                for (unsigned i = 0; i < NR; i++)
-                    if (r[i] != want[i]) {
-                        fprintf(stderr, "s2r %s block (%u,%u) thread %u: %u want %u\n",
-                                tg_sreg_names[regs[i]], bx, by, t, r[i], want[i]);
-                        failures++;
-                        return;
-                    }
-            }
-    tg_sim_free(s, buf);
+    char ins[160];
+    const char *c_operand = strcmp(op, "atomg.cas") == 0 ? ", r3" : "";
+    snprintf(ins, sizeof ins, "stg.b32 [r10], r1\n %s r4, [r10], r2%s", op, c_operand);
+    check(ins, old, b, c, old, 0, line);
+    snprintf(ins, sizeof ins, "stg.b32 [r10], r1\n %s r5, [r10], r2%s\n ldg.b32 r4, [r10]", op, c_operand);
+    check(ins, old, b, c, want_new, 0, line);
+}
+#define EXPECT_ATOM(op, old, b_, c_, want_new) atom_case(op, old, b_, c_, want_new, __LINE__)
+static void atomics(void)
+{
+    EXPECT_ATOM("atomg.add", 0xffffffff, 2, 0, 1);                     /* wraps */
+    EXPECT_ATOM("atomg.fadd", fb(1), fb(2), 0, fb(3));
+    EXPECT_ATOM("atomg.fadd", 0x7fc00001, fb(2), 0, 0x7fffffff);        /* canonical NaN */
+    EXPECT_ATOM("atomg.smin", (uint32_t)-1, 1, 0, (uint32_t)-1);
+    EXPECT_ATOM("atomg.smax", (uint32_t)-1, 1, 0, 1);
+    EXPECT_ATOM("atomg.umin", (uint32_t)-1, 1, 0, 1);
+    EXPECT_ATOM("atomg.umax", (uint32_t)-1, 1, 0, 0xffffffff);
+    EXPECT_ATOM("atomg.exch", 5, 9, 0, 9);
+    EXPECT_ATOM("atomg.cas", 5, 5, 9, 9);                               /* compare equal: swap */
+    EXPECT_ATOM("atomg.cas", 5, 6, 9, 5);                               /* not equal: unchanged */
+    EXPECT_ATOM("atomg.and", 0xf0f0, 0xff00, 0, 0xf000);
+    EXPECT_ATOM("atomg.or", 0xf0f0, 0xff00, 0, 0xfff0);
+    EXPECT_ATOM("atomg.xor", 0xf0f0, 0xff00, 0, 0x0ff0);
+    EXPECT_ATOM("atomg.inc", 3, 9, 0, 4);
+    EXPECT_ATOM("atomg.inc", 9, 9, 0, 0);                               /* old >= b: 0 */
+    EXPECT_ATOM("atomg.inc", 12, 9, 0, 0);
+    EXPECT_ATOM("atomg.dec", 5, 9, 0, 4);
+    EXPECT_ATOM("atomg.dec", 0, 9, 0, 9);                               /* old == 0: b */
+    EXPECT_ATOM("atomg.dec", 10, 9, 0, 9);                              /* old > b: b */
 }
 
-/* Loads and stores of every width in global, shared and local memory, and param loads. */
-static void test_mem_widths(void)
+static void floating(void)
 {
-    uint32_t buf = tg_sim_alloc(s, 256);
-    uint8_t init[64];
-    for (int i = 0; i < 64; i++) init[i] = (uint8_t)(0x80 + i * 3);
-    tg_sim_write(s, buf, init, 64);
-    static const unsigned ldop[3] = { TG_OP_LDG, TG_OP_LDS, TG_OP_LDL };
-    static const unsigned stop[3] = { TG_OP_STG, TG_OP_STS, TG_OP_STL };
-    for (int sp = 0; sp < 3; sp++) {
-        prog p;
-        P_init(&p);
-        p.shared = 64;
-        p.local = 64;
-        RI(&p, TG_OP_LDP, 20, RZ, 0, TG_W_B32);     /* r20 = buf */
-        /* copy buf[0..64) into the space (global: buf+64) with b128, then read back widths */
-        RI(&p, TG_OP_LDG, 0, 20, 0, TG_W_B128);
-        RI(&p, TG_OP_LDG, 4, 20, 16, TG_W_B128);
-        RI(&p, TG_OP_LDG, 8, 20, 32, TG_W_B64);
-        MOVI(&p, 21, sp == 0 ? 0 : 0);
-        if (sp == 0) RI(&p, TG_OP_IADD, 21, 20, 64, 0);
-        RI(&p, stop[sp], 0, 21, 0, TG_W_B128);
-        RI(&p, stop[sp], 4, 21, 16, TG_W_B128);
-        RI(&p, stop[sp], 8, 21, 32, TG_W_B64);
-        RI(&p, stop[sp], 3, 21, 40, TG_W_U8);    /* byte 40 = low byte of r3 */
-        RI(&p, stop[sp], 3, 21, 42, TG_W_U16);
-        RI(&p, ldop[sp], 30, 21, 1, TG_W_U8);
-        RI(&p, ldop[sp], 31, 21, 1, TG_W_S8);
-        RI(&p, ldop[sp], 32, 21, 2, TG_W_U16);
-        RI(&p, ldop[sp], 33, 21, 2, TG_W_S16);
-        RI(&p, ldop[sp], 34, 21, 4, TG_W_B32);
-        RI(&p, ldop[sp], 35, 21, 40, TG_W_B32);
-        RI(&p, ldop[sp], 36, 21, 8, TG_W_B64);    /* r36, r37 */
-        RI(&p, ldop[sp], 40, 21, 16, TG_W_B128);  /* r40..r43 */
-        for (unsigned i = 0; i < 14; i++) {
-            static const unsigned src[14] = { 30, 31, 32, 33, 34, 35, 36, 37, 40, 41, 42, 43, 0, 0 };
-            if (i >= 12) break;
-            RI(&p, TG_OP_STG, src[i], 20, 128 + 4 * i, TG_W_B32);
-        }
-        OP0(&p, TG_OP_EXIT);
-        CHECK(run(&p, D3(1, 1, 1), D3(1, 1, 1), &buf, 1, NULL, NULL) == 0);
-        uint32_t v[12], w[16];
-        memcpy(w, init, 64);
-        tg_sim_read(s, buf + 128, v, sizeof v);
-        CHECK_EQ(v[0], init[1]);
-        CHECK_EQ(v[1], (uint32_t)(int32_t)(int8_t)init[1]);
-        CHECK_EQ(v[2], (uint32_t)init[2] | (uint32_t)init[3] << 8);
-        CHECK_EQ(v[3], (uint32_t)(int32_t)(int16_t)(init[2] | init[3] << 8));
-        CHECK_EQ(v[4], w[1]);
-        CHECK_EQ(v[5], (w[3] & 0xff) | (w[3] & 0xffff) << 16);
-        CHECK_EQ(v[6], w[2]);
-        CHECK_EQ(v[7], w[3]);
-        for (int i = 0; i < 4; i++) CHECK_EQ(v[8 + i], w[4 + i]);
-    }
-    /* param loads of each width */
-    prog p;
-    P_init(&p);
-    RI(&p, TG_OP_LDP, 20, RZ, 0, TG_W_B32);
-    RI(&p, TG_OP_LDP, 21, RZ, 7, TG_W_S8);
-    RI(&p, TG_OP_LDP, 22, RZ, 8, TG_W_B64);
-    RI(&p, TG_OP_STG, 21, 20, 0, TG_W_B32);
-    RI(&p, TG_OP_STG, 22, 20, 8, TG_W_B64);
-    OP0(&p, TG_OP_EXIT);
-    uint32_t prm[4] = { buf, 0x80000000, 0x11223344, 0x55667788 };
-    CHECK(run(&p, D3(1, 1, 1), D3(1, 1, 1), prm, 4, NULL, NULL) == 0);
-    uint32_t v[4];
-    tg_sim_read(s, buf, v, sizeof v);
-    CHECK_EQ(v[0], 0xffffff80);
-    CHECK_EQ(v[2], 0x11223344);
-    CHECK_EQ(v[3], 0x55667788);
-    tg_sim_free(s, buf);
+    const uint32_t NaN = 0x7fffffff, INF = 0x7f800000, NINF = 0xff800000;
+    EXPECT("fadd r4, r1, r2", fb(1), fb(2), 0, fb(3));
+    EXPECT("fadd r4, r1, r2", INF, NINF, 0, NaN);
+    EXPECT("fadd r4, r1, r2", 0x7fc12345, fb(1), 0, NaN);          /* NaN results are canonical */
+    EXPECT("fadd r4, r1, r2", 1, 1, 0, 2);                          /* denormals kept */
+    EXPECT("fsub r4, r1, r2", fb(1), fb(1), 0, 0);
+    EXPECT("fmul r4, r1, r2", 0, INF, 0, NaN);
+    EXPECT("fmul r4, r1, r2", 0x00800000, fb(0.5f), 0, 0x00400000); /* into the denormals, exact */
+    EXPECT("ffma r4, r1, r2, r3", fb(1 + 0x1p-23f), fb(1 - 0x1p-23f), fb(-1), fb(-0x1p-46f)); /* one rounding */
+    EXPECT("fdiv r4, r1, r2", fb(1), fb(3), 0, fb(1.0f / 3.0f));
+    EXPECT("fdiv r4, r1, r2", fb(1), 0x80000000, 0, NINF);
+    EXPECT("fsqrt r4, r1", fb(2), 0, 0, fb(sqrtf(2)));
+    EXPECT("fsqrt r4, r1", fb(-1), 0, 0, NaN);
+    EXPECT("fmin r4, r1, r2", 0x7fc00000, fb(1), 0, fb(1));
+    EXPECT("fmax r4, r1, r2", fb(1), 0x7fc00000, 0, fb(1));
+    EXPECT("fmin r4, r1, r2", 0x7fc00000, 0xffc00000, 0, NaN);
+    EXPECT("fmin r4, r1, r2", 0, 0x80000000, 0, 0x80000000);
+    EXPECT("fmax r4, r1, r2", 0x80000000, 0, 0, 0);
+    EXPECT("fabs r4, r1", 0xffc00001, 0, 0, 0x7fc00001);           /* payload kept */
+    EXPECT("fneg r4, r1", 0, 0, 0, 0x80000000);
+    EXPECT("fadd r4, r1, 1", fb(2), 0, 0, fb(3));                   /* integer literal = 1.0 */
+    EXPECTP("fsetp.lt p0, r1, r2", NaN, fb(1), 0, 0);
+    EXPECTP("fsetp.ltu p0, r1, r2", NaN, fb(1), 0, 1);
+    EXPECTP("fsetp.ne p0, r1, r2", NaN, fb(1), 0, 0);
+    EXPECTP("fsetp.neu p0, r1, r2", NaN, fb(1), 0, 1);
+    EXPECTP("fsetp.num p0, r1, r2", fb(1), fb(2), 0, 1);
+    EXPECTP("fsetp.nan p0, r1, r2", fb(1), NaN, 0, 1);
+    EXPECTP("fsetp.eq p0, r1, r2", 0, 0x80000000, 0, 1);            /* +0 == -0 */
+    EXPECT("frnd.rn r4, r1", fb(2.5f), 0, 0, fb(2));
+    EXPECT("frnd.rn r4, r1", fb(3.5f), 0, 0, fb(4));
+    EXPECT("frnd.rm r4, r1", fb(-0.5f), 0, 0, fb(-1));
+    EXPECT("frnd.rz r4, r1", fb(-0.5f), 0, 0, 0x80000000);
+    EXPECT("frnd.rp r4, r1", fb(0.2f), 0, 0, fb(1));
+    EXPECT("f2i.rz r4, r1", fb(3.7f), 0, 0, 3);
+    EXPECT("f2i.rn r4, r1", fb(2.5f), 0, 0, 2);
+    EXPECT("f2i.rm r4, r1", fb(-2.5f), 0, 0, (uint32_t)-3);
+    EXPECT("f2i.rp r4, r1", fb(2.1f), 0, 0, 3);
+    EXPECT("f2i.rz r4, r1", NaN, 0, 0, 0);
+    EXPECT("f2i.rz r4, r1", fb(1e10f), 0, 0, 0x7fffffff);
+    EXPECT("f2i.rz r4, r1", fb(-1e10f), 0, 0, 0x80000000);
+    EXPECT("f2u.rz r4, r1", fb(-5), 0, 0, 0);
+    EXPECT("f2u.rz r4, r1", fb(5e9f), 0, 0, 0xffffffff);
+    EXPECT("i2f.rz r4, r1", 16777217, 0, 0, fb(16777216));
+    EXPECT("i2f.rp r4, r1", 16777217, 0, 0, fb(16777218));
+    EXPECT("i2f.rm r4, r1", (uint32_t)-16777217, 0, 0, fb(-16777218));
+    EXPECT("i2f.rn r4, r1", 16777219, 0, 0, fb(16777220));          /* tie to even */
+    EXPECT("u2f.rn r4, r1", 0xffffffff, 0, 0, 0x4f800000);
+    EXPECT("u2f.rz r4, r1", 0xffffffff, 0, 0, 0x4f7fffff);
+    EXPECT("f2h r4, r1", fb(1), 0, 0, 0x3c00);
+    EXPECT("f2h r4, r1", fb(65520), 0, 0, 0x7c00);                  /* rounds up to infinity */
+    EXPECT("f2h r4, r1", fb(65519), 0, 0, 0x7bff);
+    EXPECT("f2h r4, r1", fb(6e-8f), 0, 0, 0x0001);                  /* the smallest f16 denormal */
+    EXPECT("f2h r4, r1", fb(2e-8f), 0, 0, 0);
+    EXPECT("f2h r4, r1", NaN, 0, 0, 0x7fff);
+    EXPECT("h2f r4, r1", 0x0001, 0, 0, 0x33800000);
+    EXPECT("h2f r4, r1", 0xfc00, 0, 0, NINF);
+    EXPECT("h2f r4, r1", 0x7c01, 0, 0, NaN);
+    EXPECT("f2bf r4, r1", fb(1), 0, 0, 0x3f80);
+    EXPECT("f2bf r4, r1", 0x3f808000, 0, 0, 0x3f80);                /* tie to even */
+    EXPECT("f2bf r4, r1", 0x3f818000, 0, 0, 0x3f82);
+    EXPECT("bf2f r4, r1", 0x3f80, 0, 0, 0x3f800000);
+    EXPECT("ex2 r4, r1", fb(3), 0, 0, fb(8));
+    EXPECT("rcp r4, r1", fb(4), 0, 0, fb(0.25f));
+    EXPECT("lg2 r4, r1", fb(0.125f), 0, 0, fb(-3));
 }
 
-/* Each atomic op once on global and on shared memory: old value and new memory value. */
-static void test_atomic_ops(void)
+/* 32 lanes: r0 = lane; the instruction writes r4; out[lane] = r4 */
+static void warp_case(const char *body, const uint32_t *want, const char *what)
 {
-    static const struct { unsigned op; uint32_t mem, b, c, want_mem; } t[] = {
-        { TG_ATOM_ADD, 5, 7, 0, 12 },
-        { TG_ATOM_FADD, 0x3f800000, 0x40000000, 0, 0x40400000 },
-        { TG_ATOM_FADD, 0x7f800000, 0xff800000, 0, 0x7fffffff },
-        { TG_ATOM_SMIN, (uint32_t)-5, 3, 0, (uint32_t)-5 },
-        { TG_ATOM_SMAX, (uint32_t)-5, 3, 0, 3 },
-        { TG_ATOM_UMIN, (uint32_t)-5, 3, 0, 3 },
-        { TG_ATOM_UMAX, (uint32_t)-5, 3, 0, (uint32_t)-5 },
-        { TG_ATOM_EXCH, 1, 2, 0, 2 },
-        { TG_ATOM_CAS, 4, 4, 9, 9 },
-        { TG_ATOM_CAS, 4, 5, 9, 4 },
-        { TG_ATOM_AND, 0xff, 0x0f, 0, 0x0f },
-        { TG_ATOM_OR, 0xf0, 0x0f, 0, 0xff },
-        { TG_ATOM_XOR, 0xff, 0x0f, 0, 0xf0 },
-        { TG_ATOM_INC, 3, 3, 0, 0 },
-        { TG_ATOM_INC, 2, 3, 0, 3 },
-        { TG_ATOM_DEC, 0, 3, 0, 3 },
-        { TG_ATOM_DEC, 5, 3, 0, 3 },
-        { TG_ATOM_DEC, 2, 3, 0, 1 },
-    };
-    uint32_t buf = tg_sim_alloc(s, 64);
-    for (int shared = 0; shared < 2; shared++)
-        for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-            prog p;
-            P_init(&p);
-            p.shared = 16;
-            RI(&p, TG_OP_LDP, 20, RZ, 0, TG_W_B32);
-            MOVI(&p, 1, t[i].mem);
-            MOVI(&p, 2, t[i].b);
-            MOVI(&p, 3, t[i].c);
-            MOVI(&p, 21, 4);
-            if (shared) RI(&p, TG_OP_STS, 1, 21, 0, TG_W_B32);
-            else RI(&p, TG_OP_STG, 1, 20, 4, TG_W_B32);
-            if (!shared) RI(&p, TG_OP_IADD, 21, 20, 4, 0);
-            R4(&p, shared ? TG_OP_ATOMS : TG_OP_ATOMG, 5, 21, 2, t[i].op == TG_ATOM_CAS ? 3 : 0, t[i].op);
-            RI(&p, shared ? TG_OP_LDS : TG_OP_LDG, 6, 21, 0, TG_W_B32);
-            RI(&p, TG_OP_STG, 5, 20, 8, TG_W_B32);
-            RI(&p, TG_OP_STG, 6, 20, 12, TG_W_B32);
-            OP0(&p, TG_OP_EXIT);
-            CHECK(run(&p, D3(1, 1, 1), D3(1, 1, 1), &buf, 1, NULL, NULL) == 0);
-            uint32_t v[2];
-            tg_sim_read(s, buf + 8, v, 8);
-            if (v[0] != t[i].mem || v[1] != t[i].want_mem) {
-                fprintf(stderr, "atom %s case %zu (%s): old 0x%x mem 0x%x, want 0x%x 0x%x\n",
-                        tg_atomop_names[t[i].op], i, shared ? "shared" : "global", v[0], v[1],
-                        t[i].mem, t[i].want_mem);
-                failures++;
-            }
-        }
-    tg_sim_free(s, buf);
+    char src[2048], err[512];
+    snprintf(src, sizeof src,
+             ".kernel w\n.param out 4\n s2r r0, %%laneid\n ldp.b32 r10, [out]\n shl r11, r0, 2\n iadd r10, r10, r11\n mov r4, 0\n"
+             "%s\n stg.b32 [r10], r4\n exit\n", body);
+    tg_module m;
+    if (tg_asm_source(src, strlen(src), what, &m, err, sizeof err)) { printf("FAIL: %s\n", err); exit(1); }
+    uint32_t out = tg_sim_alloc(sim, 128), got[32];
+    tg_launch l = { &m, &m.kernels[0], { 1, 1, 1 }, { 32, 1, 1 }, &out, 4, 0 };
+    tg_fault f;
+    cases++;
+    if (tg_sim_launch(sim, &l, NULL, &f)) { char line[512]; tg_fault_format(&f, line, sizeof line); printf("FAIL: %s: %s\n", what, line); exit(1); }
+    tg_sim_read(sim, out, got, 128);
+    for (int i = 0; i < 32; i++)
+        if (got[i] != want[i]) { printf("FAIL: %s: lane %d got 0x%x, want 0x%x\n", what, i, got[i], want[i]); failures++; break; }
+    tg_sim_free(sim, out);
+    tg_module_free(&m);
 }
 
-/* Allocator: alignment, no overlap, reuse after free, address 0 never handed out, host copies
- * outside an allocation refused. */
-static void test_alloc(void)
+static void warp_ops(void)
 {
-    uint32_t a = tg_sim_alloc(s, 1), b = tg_sim_alloc(s, 300), c = tg_sim_alloc(s, 256);
-    CHECK(a && b && c && a % 256 == 0 && b % 256 == 0 && c % 256 == 0);
-    CHECK(b >= a + 256 && c >= b + 512);
-    uint8_t x[301] = {0};
-    CHECK(tg_sim_write(s, b, x, 300) == 0);
-    CHECK(tg_sim_write(s, b, x, 301) == -1);
-    CHECK(tg_sim_read(s, a + 1, x, 1) == -1);
-    CHECK(tg_sim_read(s, 0, x, 1) == -1);
-    tg_sim_free(s, b);
-    CHECK(tg_sim_read(s, b, x, 1) == -1);
-    uint32_t d = tg_sim_alloc(s, 400);
-    CHECK(d == b);
-    CHECK(tg_sim_alloc(s, 0xffffff00u) == 0);
-    tg_sim_free(s, a); tg_sim_free(s, c); tg_sim_free(s, d);
+    uint32_t w[32];
+    for (int i = 0; i < 32; i++) w[i] = i < 29 ? (uint32_t)i + 3 : (uint32_t)i;   /* down 3: lanes 29-31 keep their own */
+    warp_case(" mov r1, 3\n mov r2, 31\n shfl.down r4, r0, r1, r2", w, "shfl.down 3");
+    for (int i = 0; i < 32; i++) w[i] = (uint32_t)(i ^ 5);
+    warp_case(" mov r1, 5\n mov r2, 31\n shfl.bfly r4, r0, r1, r2", w, "shfl.bfly 5");
+    for (int i = 0; i < 32; i++) w[i] = i >= 2 ? (uint32_t)i - 2 : (uint32_t)i;
+    warp_case(" mov r1, 2\n mov r2, 0\n shfl.up r4, r0, r1, r2", w, "shfl.up 2");
+    for (int i = 0; i < 32; i++) w[i] = (uint32_t)((i & ~7) | 3);   /* segments of 8 (c = 0x1807) */
+    warp_case(" mov r1, 3\n mov r2, 0x1807\n shfl.idx r4, r0, r1, r2", w, "shfl.idx within 8-lane segments");
+    for (int i = 0; i < 32; i++) w[i] = i < 31 ? 1 : 0;             /* valid flag of down 1 */
+    warp_case(" mov r1, 1\n mov r2, 31\n shfl.down r5|p1, r0, r1, r2\n mov r7, 1\n sel r4, r7, 0, p1", w, "shfl valid predicate");
+    for (int i = 0; i < 32; i++) w[i] = 0x55555555u;
+    warp_case(" and r1, r0, 1\n isetp.eq p1, r1, 0\n ballot r4, p1", w, "ballot of even lanes");
+    for (int i = 0; i < 32; i++) w[i] = i < 16 ? 0x0000aaaau : 0;   /* ballot under divergence: lanes < 16 only */
+    warp_case(" isetp.ge p2, r0, 16\n@p2 bra skip\n and r1, r0, 1\n isetp.eq p1, r1, 1\n ballot r4, p1\nskip:", w, "ballot with 16 active lanes");
+    for (int i = 0; i < 32; i++) w[i] = 1;
+    warp_case(" isetp.lt p1, r0, 32\n vote.all p2, p1\n mov r7, 1\n sel r4, r7, 0, p2", w, "vote.all");
+    for (int i = 0; i < 32; i++) w[i] = 0;
+    warp_case(" isetp.eq p1, r0, 40\n vote.any p2, p1\n mov r7, 1\n sel r4, r7, 0, p2", w, "vote.any none");
+    for (int i = 0; i < 32; i++) w[i] = 0;
+    warp_case(" isetp.lt p1, r0, 7\n vote.uni p2, p1\n mov r7, 1\n sel r4, r7, 0, p2", w, "vote.uni mixed");
+    /* special registers over one 32-thread block */
+    for (int i = 0; i < 32; i++) w[i] = (1u << i) - 1;
+    warp_case(" s2r r4, %lanemask_lt", w, "lanemask_lt");
+    for (int i = 0; i < 32; i++) w[i] = i == 31 ? 0xffffffffu : (2u << i) - 1;
+    warp_case(" s2r r4, %lanemask_le", w, "lanemask_le");
+    for (int i = 0; i < 32; i++) w[i] = ~((1u << i) - 1);
+    warp_case(" s2r r4, %lanemask_ge", w, "lanemask_ge");
+    for (int i = 0; i < 32; i++) w[i] = i == 31 ? 0 : ~((2u << i) - 1);
+    warp_case(" s2r r4, %lanemask_gt", w, "lanemask_gt");
+    for (int i = 0; i < 32; i++) w[i] = 1u << i;
+    warp_case(" s2r r4, %lanemask_eq", w, "lanemask_eq");
+    for (int i = 0; i < 32; i++) w[i] = (uint32_t)i;
+    warp_case(" s2r r4, %tid.x", w, "tid.x");
+    for (int i = 0; i < 32; i++) w[i] = 32 + 1 * 100 + 0;
+    warp_case(" s2r r4, %ntid.x\n s2r r5, %nwarpid\n mov r6, 100\n imad r4, r5, r6, r4\n s2r r5, %warpid\n iadd r4, r4, r5", w,
+              "ntid.x, nwarpid, warpid");
+    for (int i = 0; i < 32; i++) w[i] = 32 + 1000 * 4;
+    warp_case(" s2r r4, %warpsz\n s2r r5, %nsmid\n mov r6, 1000\n imad r4, r5, r6, r4", w, "warpsz, nsmid");
+    for (int i = 0; i < 32; i++) w[i] = 1;
+    warp_case(" s2r r5, %clock\n s2r r6, %clock\n isub r4, r6, r5", w, "clock counts instructions");
+    /* contended atomics: every lane adds lane+1 to one word and takes a ticket with inc */
+    for (int i = 0; i < 32; i++) w[i] = 528;
+    warp_case(" ldp.b32 r5, [out]\n iadd r6, r0, 1\n atomg.add rz, [r5], r6\n bar 0\n ldg.b32 r4, [r5]", w, "atomg.add contention");
 }
 
 int main(void)
 {
-    s = sim();
-    out = tg_sim_alloc(s, 16);
-    test_rows();
-    test_half_roundtrip();
-    test_pred_logic();
-    test_s2r();
-    test_mem_widths();
-    test_atomic_ops();
-    test_alloc();
-    tg_sim_destroy(s);
-    if (failures) { fprintf(stderr, "test_sim_semantics: %d failures\n", failures); return 1; }
-    printf("test_sim_semantics: ok\n");
-    return 0;
+    tg_sim_config c;
+    tg_sim_config_default(&c);
+    sim = tg_sim_create(&c);
+    integer();
+    floating();
+    memory();
+    atomics();
+    warp_ops();
+    tg_sim_destroy(sim);
+    printf("%d cases, %d failures\n", cases, failures);
+    return failures != 0;
 }

@@ -40,10 +40,15 @@ def main():
     ap.add_argument("--tgpu", default="build/tgpu")
     ap.add_argument("--name", default=None)
     a = ap.parse_args()
-    log = json.load(open(glob.glob(os.path.join(a.train_out, f"*{a.config}*.json"))[0]))
+    logs = sorted(glob.glob(os.path.join(a.train_out, f"*{a.config}*.json")))
+    shards = sorted(glob.glob(os.path.join(a.train_out, f"{a.config}_*.npz")))
+    if not shards or not logs:
+        raise SystemExit(f"{a.train_out}: no {a.config}_*.npz or {a.config}_log.json from train.py")
+    exact = os.path.join(a.train_out, f"{a.config}_log.json")
+    log = json.load(open(exact if exact in logs else logs[0]))
     c = log["hparams"]
     tensors = {}
-    for f in sorted(glob.glob(os.path.join(a.train_out, f"{a.config}_*.npz"))):
+    for f in shards:
         tensors.update(dict(np.load(f)))
     sp = spm.SentencePieceProcessor(model_file=os.path.join(a.data, "spm.model"))
     n_vocab = sp.get_piece_size()

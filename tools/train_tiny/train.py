@@ -134,6 +134,7 @@ def main():
     torch.manual_seed(a.seed)
     np.random.seed(a.seed)
     dev = "cuda" if torch.cuda.is_available() else "cpu"
+    os.makedirs(a.out, exist_ok=True)
     toks = np.fromfile(os.path.join(a.data, "tokens.u16"), dtype=np.uint16).astype(np.int64)
     import sentencepiece as spm
     sp = spm.SentencePieceProcessor(model_file=os.path.join(a.data, "spm.model"))
