@@ -63,15 +63,17 @@ uint32_t tg_sfu_lg2(uint32_t x)
     if (f == 0.0f) return 0xff800000u;                /* -inf */
     if (f == INFINITY) return 0x7f800000u;
     int e = (int)((x >> 23) & 0xff) - 127;
-    float m = f_of((x & 0x007fffffu) | 0x3f800000u);  /* [1, 2) */
-    if (m > 1.41421356f) { m *= 0.5f; e++; }          /* [0.707, 1.414] */
-    float t = (m - 1.0f) / (m + 1.0f);                /* log2(m) = 2/ln2 atanh(t) */
-    float s = t * t;
-    float p = fmaf(s, 0.320598897975325f, 0.412198583111132f);
-    p = fmaf(p, s, 0.577078016355585f);
-    p = fmaf(p, s, 0.961796693925976f);
-    p = fmaf(p, s, 2.88539008177793f);
-    return out((float)e + t * p);
+    uint32_t mb = (x & 0x007fffffu) | 0x3f800000u;     /* m in [1, 2) */
+    if (mb > 0x3fb504f3u) { mb -= 0x00800000u; e++; }   /* m in [sqrt(1/2), sqrt(2)] */
+    float t = f_of(mb) - 1.0f;                          /* exact */
+    /* log2(1 + t) = t * q(t), q of degree 11 (least squares on Chebyshev nodes); no division */
+    static const uint32_t c[12] = {
+        0x3fb8aa3b, 0xbf38aa3b, 0x3ef6384e, 0xbeb8aa1d, 0x3e93bbb7, 0xbe764657,
+        0x3e5303e8, 0xbe37593e, 0x3e2329be, 0xbe2105a5, 0x3e1d0455, 0xbdac5fa0,
+    };
+    float q = f_of(c[11]);
+    for (int i = 10; i >= 0; i--) q = fmaf(q, t, f_of(c[i]));
+    return out(fmaf(t, q, (float)e));                   /* one rounding */
 }
 
 /* Reduction to r in [-pi/4, pi/4] and quadrant q: x = q pi/2 + r (two-part pi/2, fmaf). */
