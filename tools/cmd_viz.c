@@ -1,0 +1,105 @@
+/* cmd_viz.c: `tgpu viz KERNEL [tgpu run options] [--screenshot OUT.png] [--at-cycle N] [--core N]
+ * [--size WxH]`: runs the kernel like `tgpu run --mode cycle` while recording every warp's state per
+ * cycle and the memory requests, then shows the recording (tools/viz/): interactively in a window,
+ * or headless as one PNG frame. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/timing.h"
+#include "tools/commands.h"
+#include "tools/run.h"
+#include "tools/viz/viz.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: tgpu viz KERNEL --grid X[,Y,Z] --block X[,Y,Z] [--arg SPEC]... [options]\n"
+        "  runs KERNEL in cycle mode (any `tgpu run` option; --mode cycle is implied) and shows per-core\n"
+        "  warp timelines, memory requests and statistics\n"
+        "  --screenshot OUT.png  headless: render one frame offscreen, save it, exit\n"
+        "  --at-cycle N          the playback cursor for --screenshot (default: the end of the run)\n"
+        "  --core N              the core shown first (default 0)\n"
+        "  --size WxH            window or screenshot size (default 1280x720)\n"
+        "  keys: space pause, left/right pan, +/- or wheel zoom, tab next core, '.' one cycle,\n"
+        "        n next event, home fit, q quit\n");
+}
+
+static int parse_u64(const char *s, unsigned long long *v)
+{
+    char *end;
+    errno = 0;
+    *v = strtoull(s, &end, 0);
+    return errno || end == s || *end || *s == '-' ? -1 : 0;
+}
+
+int tg_cmd_viz(int argc, char **argv)
+{
+    const char *png = NULL, *preset = NULL, *path = NULL, *kname = NULL;
+    unsigned long long at = 0, core = 0;
+    int width = 1280, height = 720;
+    char **rargv = calloc((size_t)argc + 3, sizeof *rargv);
+    if (!rargv) { fprintf(stderr, "tgpu viz: out of memory\n"); return 2; }
+    int rargc = 0, rc = 2;
+    rargv[rargc++] = "run";
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); free(rargv); return 0; }
+        int ours = !strcmp(a, "--screenshot") || !strcmp(a, "--at-cycle") || !strcmp(a, "--core") || !strcmp(a, "--size");
+        if (ours && !v) { fprintf(stderr, "tgpu viz: %s needs a value\n", a); goto out; }
+        if (!strcmp(a, "--screenshot")) png = v;
+        else if (!strcmp(a, "--at-cycle")) { if (parse_u64(v, &at)) { fprintf(stderr, "tgpu viz: bad --at-cycle '%s'\n", v); goto out; } }
+        else if (!strcmp(a, "--core")) { if (parse_u64(v, &core)) { fprintf(stderr, "tgpu viz: bad --core '%s'\n", v); goto out; } }
+        else if (!strcmp(a, "--size")) {
+            if (sscanf(v, "%dx%d", &width, &height) != 2 || width < 320 || height < 240 || width > 8192 || height > 8192) {
+                fprintf(stderr, "tgpu viz: bad --size '%s' (WxH, from 320x240 to 8192x8192)\n", v);
+                goto out;
+            }
+        } else if (!strcmp(a, "--mode")) {
+            if (!v || strcmp(v, "cycle")) { fprintf(stderr, "tgpu viz: runs in cycle mode only (--mode cycle)\n"); goto out; }
+            i++;
+            continue;
+        } else {
+            /* one of tgpu run's: remember the few viz needs to know before the run */
+            rargv[rargc++] = argv[i];
+            if (a[0] != '-') { if (!path) path = a; continue; }
+            if (!strcmp(a, "--stats")) continue;
+            if (v) rargv[rargc++] = argv[i + 1];
+            if (!strcmp(a, "--config")) preset = v;
+            if (!strcmp(a, "--kernel")) kname = v;
+        }
+        i++;
+    }
+    rargv[rargc++] = "--mode";
+    rargv[rargc++] = "cycle";
+    if (!path) { usage(stderr); goto out; }
+
+    /* the recording is sized from the configuration the run will use */
+    tg_timing_config cfg, used;
+    char err[512];
+    if (tg_timing_config_load(&cfg, preset ? preset : "default", err, sizeof err)) {
+        if (preset) { fprintf(stderr, "tgpu viz: %s\n", err); goto out; }
+        tg_timing_config_default(&cfg);
+    }
+    const char *base = strrchr(path, '/');
+    tg_viz_rec rec;
+    if (tg_viz_rec_init(&rec, &cfg, kname ? kname : base ? base + 1 : path)) { fprintf(stderr, "tgpu viz: out of memory\n"); goto out; }
+    tg_timing_hooks hooks = tg_viz_rec_hooks(&rec);
+    memset(&used, 0, sizeof used);
+    rc = tg_run_main(rargc, rargv, &hooks, &used);
+    if (rc == 0 && (used.num_sms != cfg.num_sms || used.max_warps_per_sm != cfg.max_warps_per_sm)) {
+        fprintf(stderr, "tgpu viz: the run used another configuration than %s\n", cfg.name);
+        rc = 2;
+    }
+    if (rc == 0 && rec.oom) { fprintf(stderr, "tgpu viz: out of memory while recording\n"); rc = 1; }
+    if (rc == 0 && core >= (unsigned long long)rec.nsms) {
+        fprintf(stderr, "tgpu viz: --core %llu: preset %s has %d cores\n", core, rec.preset, rec.nsms);
+        rc = 2;
+    }
+    if (rc == 0 && tg_viz_show(&rec, png, at, width, height, (int)core)) rc = 1;
+    tg_viz_rec_free(&rec);
+out:
+    free(rargv);
+    return rc;
+}
