@@ -19,6 +19,9 @@ mm=(--grid 2,2 --block 16,16 --arg in:"$tmp/a.f32" --arg in:"$tmp/b.f32" --arg o
 "$TGPU" viz "$TG_ROOT/kernels/vecadd.tgasm" --grid 4 --block 256 --arg in:"$tmp/a.f32" --arg in:"$tmp/b.f32" \
   --arg out:4096:"$tmp/v.f32" --arg u32:1024 --config teach --size 640x400 --screenshot "$tmp/va.png" > "$tmp/va.txt"
 cat "$tmp/mm.txt"
+# the recording saw every issue the run counted
+n=$(sed -n 's/.* \([0-9]*\) warp-instructions, [0-9]* thread-instructions.*/\1/p' "$tmp/mm.txt")
+grep -q "^viz: issued $n warp-instructions" "$tmp/mm.txt" || { echo "recorded issues differ from the run's $n"; exit 1; }
 
 PYTHONPATH="$TG_ROOT/tests/viz" "$PYTHON" - "$tmp" <<'PY'
 import sys, numpy as np, png_read

@@ -172,13 +172,14 @@ void tg_viz_render(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *c, tg_v
     layout(r, c->w, c->h, &L);
     tg_canvas_fill(c, 0, 0, c->w, c->h, BG);
     char s[256];
-    double ipc, occ;
-    tg_viz_stats_at(r, v->cursor, &ipc, &occ);
+    tg_viz_stats st;
+    tg_viz_stats_at(r, v->cursor, &st);
     snprintf(s, sizeof s, "%s  (%s)  core %d/%d", r->kernel, r->preset, v->sm, r->nsms);
-    tg_canvas_text(c, 8, 8, 2, TEXT, s);
-    snprintf(s, sizeof s, "cycle %llu/%llu  IPC %.2f  occupancy %.0f%%%s", (unsigned long long)v->cursor,
-             (unsigned long long)r->end, ipc, occ * 100, v->paused ? "  paused" : "");
-    tg_canvas_text(c, c->w - tg_canvas_text_width(s, 2) - 8, 8, 2, TEXT, s);
+    int big = c->w >= 1100 ? 2 : 1;   /* the header in double size where it fits */
+    tg_canvas_text(c, 8, 8, big, TEXT, s);
+    snprintf(s, sizeof s, "cycle %llu/%llu  IPC %.2f  occupancy %.0f%% (mean %.0f%%)%s", (unsigned long long)v->cursor,
+             (unsigned long long)r->end, st.ipc, st.occupancy_now * 100, st.occupancy_mean * 100, v->paused ? "  paused" : "");
+    tg_canvas_text(c, c->w - tg_canvas_text_width(s, big) - 8, big == 2 ? 8 : 20, big, TEXT, s);
     for (int i = 0; i <= TG_NUM_STALLS; i++) {
         tg_canvas_fill(c, L.legend_x[i], L.legend_y, L.swatch, L.swatch, tg_viz_state_color(i));
         tg_canvas_text(c, L.legend_x[i] + L.swatch + 4, L.legend_y + 3, 1, TEXT, tg_viz_state_name(i));

@@ -113,18 +113,21 @@ int tg_viz_state_at(const tg_viz_rec *r, int sm, int slot, uint64_t cycle)
     return TG_VIZ_IDLE;
 }
 
-void tg_viz_stats_at(const tg_viz_rec *r, uint64_t cursor, double *ipc, double *occupancy)
+void tg_viz_stats_at(const tg_viz_rec *r, uint64_t cursor, tg_viz_stats *out)
 {
-    uint64_t issued = 0, resident = 0;
+    uint64_t issued = 0, resident = 0, now = 0;
     for (int i = 0; i < r->nsms * r->nslots; i++) {
         const tg_viz_row *row = &r->rows[i];
-        for (size_t k = 0; k < row->n && row->spans[k].start < cursor; k++)
-            if (row->spans[k].state == TG_ST_ISSUED) {
-                uint64_t e = row->spans[k].start + row->spans[k].len;
-                issued += (e < cursor ? e : cursor) - row->spans[k].start;
-            }
-        if (cursor && tg_viz_state_at(r, i / r->nslots, i % r->nslots, cursor - 1) != TG_VIZ_IDLE) resident++;
+        for (size_t k = 0; k < row->n && row->spans[k].start < cursor; k++) {
+            uint64_t e = row->spans[k].start + row->spans[k].len, n = (e < cursor ? e : cursor) - row->spans[k].start;
+            resident += n;
+            if (row->spans[k].state == TG_ST_ISSUED) issued += n;
+        }
+        if (cursor && tg_viz_state_at(r, i / r->nslots, i % r->nslots, cursor - 1) != TG_VIZ_IDLE) now++;
     }
-    *ipc = cursor ? (double)issued / (double)cursor : 0.0;
-    *occupancy = r->nsms && r->nslots ? (double)resident / ((double)r->nsms * r->nslots) : 0.0;
+    double slots = (double)r->nsms * r->nslots;
+    out->issued = issued;
+    out->ipc = cursor ? (double)issued / (double)cursor : 0.0;
+    out->occupancy_now = slots > 0 ? (double)now / slots : 0.0;
+    out->occupancy_mean = slots > 0 && cursor ? (double)resident / (slots * (double)cursor) : 0.0;
 }

@@ -64,9 +64,14 @@ const char *tg_viz_state_name(int state);
 uint32_t tg_viz_mem_color(int event);
 void tg_viz_render(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *c, tg_viz_layout *lay);
 
-/* Statistics over all cores up to the cursor: issued warp-instructions per cycle, resident warps at
- * the cursor as a share of all warp slots. */
-void tg_viz_stats_at(const tg_viz_rec *r, uint64_t cursor, double *ipc, double *occupancy);
+/* Statistics over all cores up to the cursor. */
+typedef struct tg_viz_stats {
+    uint64_t issued;            /* warp-instructions issued before the cursor */
+    double ipc;                 /* warp-instructions issued per cycle, summed over cores */
+    double occupancy_now;       /* resident warps in the cycle before the cursor / all warp slots */
+    double occupancy_mean;      /* resident warp-cycles / (warp slots x cycles) */
+} tg_viz_stats;
+void tg_viz_stats_at(const tg_viz_rec *r, uint64_t cursor, tg_viz_stats *out);
 
 /* Runs the window (interactive) or renders one frame to a PNG (png != NULL). at_cycle: cursor
  * (0: the end); sm: the core shown first. Returns 0, or -1 with a message on stderr. */

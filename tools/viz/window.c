@@ -39,6 +39,10 @@ static int screenshot(const tg_viz_rec *r, tg_viz_view *v, tg_canvas *c, const c
     /* where things are, for tests and for anyone checking a screenshot by eye */
     printf("viz: wrote %s %dx%d, core %d, cycle %llu of %llu\n", png, c->w, c->h, v->sm,
            (unsigned long long)v->cursor, (unsigned long long)r->end);
+    tg_viz_stats st;
+    tg_viz_stats_at(r, v->cursor, &st);
+    printf("viz: issued %llu warp-instructions, IPC %.3f, occupancy %.3f (mean %.3f)\n", (unsigned long long)st.issued,
+           st.ipc, st.occupancy_now, st.occupancy_mean);
     printf("viz: timeline %d %d %d %d rows %d row_h %d\n", L.tl_x, L.tl_y, L.tl_w, L.tl_h, L.nrows, L.row_h);
     printf("viz: memory %d %d %d %d\n", L.mem_x, L.mem_y, L.mem_w, L.mem_h);
     for (int i = 0; i <= TG_NUM_STALLS; i++)
