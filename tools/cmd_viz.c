@@ -22,6 +22,7 @@ static void usage(FILE *f)
         "  --at-cycle N          the playback cursor for --screenshot (default: the end of the run)\n"
         "  --core N              the core shown first (default 0)\n"
         "  --size WxH            window or screenshot size (default 1280x720)\n"
+        "  --frames N            play N frames in the window as fast as possible, print frames/s, exit\n"
         "  keys: space pause, left/right pan, +/- or wheel zoom, tab next core, '.' one cycle,\n"
         "        n next event, home fit, q quit\n");
 }
@@ -37,7 +38,7 @@ static int parse_u64(const char *s, unsigned long long *v)
 int tg_cmd_viz(int argc, char **argv)
 {
     const char *png = NULL, *preset = NULL, *path = NULL, *kname = NULL;
-    unsigned long long at = 0, core = 0;
+    unsigned long long at = 0, core = 0, frames = 0;
     int width = 1280, height = 720;
     char **rargv = calloc((size_t)argc + 3, sizeof *rargv);
     if (!rargv) { fprintf(stderr, "tgpu viz: out of memory\n"); return 2; }
@@ -46,12 +47,15 @@ int tg_cmd_viz(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); free(rargv); return 0; }
-        int ours = !strcmp(a, "--screenshot") || !strcmp(a, "--at-cycle") || !strcmp(a, "--core") || !strcmp(a, "--size");
+        int ours = !strcmp(a, "--screenshot") || !strcmp(a, "--at-cycle") || !strcmp(a, "--core") || !strcmp(a, "--size") ||
+                   !strcmp(a, "--frames");
         if (ours && !v) { fprintf(stderr, "tgpu viz: %s needs a value\n", a); goto out; }
         if (!strcmp(a, "--screenshot")) png = v;
         else if (!strcmp(a, "--at-cycle")) { if (parse_u64(v, &at)) { fprintf(stderr, "tgpu viz: bad --at-cycle '%s'\n", v); goto out; } }
         else if (!strcmp(a, "--core")) { if (parse_u64(v, &core)) { fprintf(stderr, "tgpu viz: bad --core '%s'\n", v); goto out; } }
-        else if (!strcmp(a, "--size")) {
+        else if (!strcmp(a, "--frames")) {
+            if (parse_u64(v, &frames) || frames > 1000000) { fprintf(stderr, "tgpu viz: bad --frames '%s' (0..1000000)\n", v); goto out; }
+        } else if (!strcmp(a, "--size")) {
             if (sscanf(v, "%dx%d", &width, &height) != 2 || width < 320 || height < 240 || width > 8192 || height > 8192) {
                 fprintf(stderr, "tgpu viz: bad --size '%s' (WxH, from 320x240 to 8192x8192)\n", v);
                 goto out;
@@ -97,7 +101,7 @@ int tg_cmd_viz(int argc, char **argv)
         fprintf(stderr, "tgpu viz: --core %llu: preset %s has %d cores\n", core, rec.preset, rec.nsms);
         rc = 2;
     }
-    if (rc == 0 && tg_viz_show(&rec, png, at, width, height, (int)core)) rc = 1;
+    if (rc == 0 && tg_viz_show(&rec, png, at, width, height, (int)core, (int)frames)) rc = 1;
     tg_viz_rec_free(&rec);
 out:
     free(rargv);

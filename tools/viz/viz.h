@@ -74,7 +74,8 @@ typedef struct tg_viz_stats {
 void tg_viz_stats_at(const tg_viz_rec *r, uint64_t cursor, tg_viz_stats *out);
 
 /* Runs the window (interactive) or renders one frame to a PNG (png != NULL). at_cycle: cursor
- * (0: the end); sm: the core shown first. Returns 0, or -1 with a message on stderr. */
-int tg_viz_show(const tg_viz_rec *r, const char *png, uint64_t at_cycle, int width, int height, int sm);
+ * (0: the end); sm: the core shown first; frames > 0: the window plays that many frames as fast as
+ * it can and exits, printing the frame rate. Returns 0, or -1 with a message on stderr. */
+int tg_viz_show(const tg_viz_rec *r, const char *png, uint64_t at_cycle, int width, int height, int sm, int frames);
 
 #endif

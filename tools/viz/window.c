@@ -67,14 +67,17 @@ static void pan(tg_viz_view *v, int dir)
     else v->v0 += d;
 }
 
-static int interactive(const tg_viz_rec *r, tg_viz_view *v, tg_canvas *c)
+/* The window's loop; frames > 0 plays that many frames without waiting between them, then reports
+ * the frame rate (tests, benchmarks). */
+static int interactive(const tg_viz_rec *r, tg_viz_view *v, tg_canvas *c, int frames)
 {
     SDL_Window *win = SDL_CreateWindow("tgpu viz", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, c->w, c->h, 0);
     if (!win) { fprintf(stderr, "tgpu viz: cannot open a window: %s (try --screenshot)\n", SDL_GetError()); return -1; }
     SDL_Surface *src = wrap(c);
     uint64_t play = r->end / 600 ? r->end / 600 : 1;   /* a whole run plays in about ten seconds */
-    int quit = 0;
-    while (!quit && src) {
+    int quit = 0, frame = 0;
+    uint64_t t0 = SDL_GetPerformanceCounter();
+    while (!quit && src && (frames <= 0 || frame < frames)) {
         SDL_Event e;
         while (SDL_PollEvent(&e)) {
             if (e.type == SDL_QUIT) quit = 1;
@@ -102,14 +105,20 @@ static int interactive(const tg_viz_rec *r, tg_viz_view *v, tg_canvas *c)
         tg_viz_render(r, v, c, NULL);
         SDL_Surface *dst = SDL_GetWindowSurface(win);
         if (dst) { SDL_BlitSurface(src, NULL, dst, NULL); SDL_UpdateWindowSurface(win); }
-        SDL_Delay(16);
+        frame++;
+        if (frames <= 0) SDL_Delay(16);
+    }
+    if (frames > 0) {
+        double s = (double)(SDL_GetPerformanceCounter() - t0) / (double)SDL_GetPerformanceFrequency();
+        printf("viz: %d frames in %.3f s (%.1f frames/s), cursor at cycle %llu of %llu\n", frame, s, s > 0 ? frame / s : 0.0,
+               (unsigned long long)v->cursor, (unsigned long long)r->end);
     }
     if (src) SDL_FreeSurface(src);
     SDL_DestroyWindow(win);
     return 0;
 }
 
-int tg_viz_show(const tg_viz_rec *r, const char *png, uint64_t at_cycle, int width, int height, int sm)
+int tg_viz_show(const tg_viz_rec *r, const char *png, uint64_t at_cycle, int width, int height, int sm, int frames)
 {
     if (png) setenv("SDL_VIDEODRIVER", "dummy", 1);   /* headless: no display needed */
     if (SDL_Init(SDL_INIT_VIDEO)) { fprintf(stderr, "tgpu viz: SDL: %s\n", SDL_GetError()); return -1; }
@@ -122,7 +131,7 @@ int tg_viz_show(const tg_viz_rec *r, const char *png, uint64_t at_cycle, int wid
         v.paused = 1;
         rc = screenshot(r, &v, &c, png);
     } else {
-        rc = interactive(r, &v, &c);
+        rc = interactive(r, &v, &c, frames);
     }
     free(c.px);
     SDL_Quit();
