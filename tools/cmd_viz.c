@@ -22,9 +22,38 @@ static void usage(FILE *f)
         "  --at-cycle N          the playback cursor for --screenshot (default: the end of the run)\n"
         "  --core N              the core shown first (default 0)\n"
         "  --size WxH            window or screenshot size (default 1280x720)\n"
+        "  --tensor FILE:RxC     a heatmap of FILE (R x C f32, row-major) after the run, e.g. an out: buffer\n"
         "  --frames N            play N frames in the window as fast as possible, print frames/s, exit\n"
         "  keys: space pause, left/right pan, +/- or wheel zoom, tab next core, '.' one cycle,\n"
         "        n next event, home fit, q quit\n");
+}
+
+/* --tensor FILE:RxC, read after the run (the run writes out: buffers to their files). */
+static float *load_tensor(const char *spec, tg_viz_tensor *t)
+{
+    const char *colon = strrchr(spec, ':');
+    if (!colon || sscanf(colon + 1, "%dx%d", &t->rows, &t->cols) != 2 || t->rows < 1 || t->cols < 1 ||
+        t->rows > 1 << 14 || t->cols > 1 << 14 || colon == spec) {
+        fprintf(stderr, "tgpu viz: bad --tensor '%s' (FILE:ROWSxCOLS)\n", spec);
+        return NULL;
+    }
+    char path[1024];
+    snprintf(path, sizeof path, "%.*s", (int)(colon - spec), spec);
+    const char *base = strrchr(path, '/');
+    snprintf(t->name, sizeof t->name, "%.63s", base ? base + 1 : path);
+    size_t n = (size_t)t->rows * (size_t)t->cols;
+    float *v = malloc(n * sizeof *v);
+    FILE *f = fopen(path, "rb");
+    size_t got = v && f ? fread(v, sizeof *v, n, f) : 0;
+    int extra = f && got == n ? fgetc(f) != EOF : 0;
+    if (f) fclose(f);
+    if (!f) fprintf(stderr, "tgpu viz: --tensor: cannot read %s\n", path);
+    else if (got != n || extra)
+        fprintf(stderr, "tgpu viz: --tensor: %s does not hold exactly %dx%d f32 values (%zu bytes)\n", path, t->rows, t->cols, n * 4);
+    if (!f || got != n || extra) { free(v); return NULL; }
+    t->v = v;
+    tg_viz_tensor_scale(t);
+    return v;
 }
 
 static int parse_u64(const char *s, unsigned long long *v)
@@ -37,7 +66,7 @@ static int parse_u64(const char *s, unsigned long long *v)
 
 int tg_cmd_viz(int argc, char **argv)
 {
-    const char *png = NULL, *preset = NULL, *path = NULL, *kname = NULL;
+    const char *png = NULL, *tensor = NULL, *preset = NULL, *path = NULL, *kname = NULL;
     unsigned long long at = 0, core = 0, frames = 0;
     int width = 1280, height = 720;
     char **rargv = calloc((size_t)argc + 3, sizeof *rargv);
@@ -48,11 +77,12 @@ int tg_cmd_viz(int argc, char **argv)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); free(rargv); return 0; }
         int ours = !strcmp(a, "--screenshot") || !strcmp(a, "--at-cycle") || !strcmp(a, "--core") || !strcmp(a, "--size") ||
-                   !strcmp(a, "--frames");
+                   !strcmp(a, "--frames") || !strcmp(a, "--tensor");
         if (ours && !v) { fprintf(stderr, "tgpu viz: %s needs a value\n", a); goto out; }
         if (!strcmp(a, "--screenshot")) png = v;
         else if (!strcmp(a, "--at-cycle")) { if (parse_u64(v, &at)) { fprintf(stderr, "tgpu viz: bad --at-cycle '%s'\n", v); goto out; } }
         else if (!strcmp(a, "--core")) { if (parse_u64(v, &core)) { fprintf(stderr, "tgpu viz: bad --core '%s'\n", v); goto out; } }
+        else if (!strcmp(a, "--tensor")) tensor = v;
         else if (!strcmp(a, "--frames")) {
             if (parse_u64(v, &frames) || frames > 1000000) { fprintf(stderr, "tgpu viz: bad --frames '%s' (0..1000000)\n", v); goto out; }
         } else if (!strcmp(a, "--size")) {
@@ -101,7 +131,11 @@ int tg_cmd_viz(int argc, char **argv)
         fprintf(stderr, "tgpu viz: --core %llu: preset %s has %d cores\n", core, rec.preset, rec.nsms);
         rc = 2;
     }
-    if (rc == 0 && tg_viz_show(&rec, png, at, width, height, (int)core, (int)frames)) rc = 1;
+    tg_viz_tensor ten = { 0 };
+    float *tv = NULL;
+    if (rc == 0 && tensor && !(tv = load_tensor(tensor, &ten))) rc = 2;
+    if (rc == 0 && tg_viz_show(&rec, tensor ? &ten : NULL, png, at, width, height, (int)core, (int)frames)) rc = 1;
+    free(tv);
     tg_viz_rec_free(&rec);
 out:
     free(rargv);

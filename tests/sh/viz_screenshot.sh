@@ -2,7 +2,8 @@
 # tgpu viz --screenshot renders headless and the picture says what the run did: the matmul_tiled
 # kernel (two barriers per tile step) shows the barrier colour in its warp rows, vecadd (no barrier)
 # shows none; legend swatches sit where the program says, in the documented colours; --at-cycle
-# leaves the timeline empty after the cursor; bad options are refused.
+# leaves the timeline empty after the cursor; the tensor heatmap puts C's extremes at the ends of
+# its scale; the window loop runs under the dummy driver; bad options are refused.
 set -euo pipefail
 : "${TGPU:?}" "${PYTHON:=python3}" "${TG_ROOT:=.}"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -13,7 +14,8 @@ r.standard_normal(1024).astype(np.float32).tofile('$tmp/a.f32'); r.standard_norm
 mm=(--grid 2,2 --block 16,16 --arg in:"$tmp/a.f32" --arg in:"$tmp/b.f32" --arg out:4096:"$tmp/c.f32"
     --arg u32:32 --arg u32:32 --arg u32:32 --config teach --size 640x400)
 "$TGPU" viz "$TG_ROOT/kernels/matmul_tiled.tgasm" "${mm[@]}" --screenshot "$tmp/mm.png" > "$tmp/mm.txt"
-"$TGPU" viz "$TG_ROOT/kernels/matmul_tiled.tgasm" "${mm[@]}" --screenshot "$tmp/mm_at.png" --at-cycle 2000 > "$tmp/mm_at.txt"
+"$TGPU" viz "$TG_ROOT/kernels/matmul_tiled.tgasm" "${mm[@]}" --screenshot "$tmp/mm_at.png" --at-cycle 2000 \
+  --tensor "$tmp/c.f32:32x32" > "$tmp/mm_at.txt"
 "$TGPU" viz "$TG_ROOT/kernels/vecadd.tgasm" --grid 4 --block 256 --arg in:"$tmp/a.f32" --arg in:"$tmp/b.f32" \
   --arg out:4096:"$tmp/v.f32" --arg u32:1024 --config teach --size 640x400 --screenshot "$tmp/va.png" > "$tmp/va.txt"
 cat "$tmp/mm.txt"
@@ -33,6 +35,7 @@ def layout(name):
     for line in open(f"{tmp}/{name}.txt"):
         f = line.split()
         if f[:2] == ["viz:", "timeline"]: lay["tl"] = tuple(map(int, f[2:6]))
+        if f[:2] == ["viz:", "tensor"]: lay["ten"] = tuple(map(int, f[2:6]))
         if f[:2] == ["viz:", "legend"]:
             lay["legend"][" ".join(f[2:-4])] = tuple(map(int, f[-4:-1]))
         if f[:2] == ["viz:", "wrote"]: lay["cycle"], lay["end"] = int(f[-3]), int(f[-1])
@@ -67,10 +70,16 @@ states = np.zeros(right.shape[:2], dtype=bool)
 for c in COLORS.values(): states |= np.all(right == rgb(c), axis=2)
 assert not states.any(), "nothing drawn after the cursor"
 assert share(at, (x, y, cx - x, h), COLORS["issued"]) > 0, "something drawn before it"
+# the tensor panel: C's largest element in the top colour of the scale, its smallest in the bottom one
+c = np.fromfile(f"{tmp}/c.f32", dtype=np.float32).reshape(32, 32)
+tx, ty, tw, th = A["ten"]
+def cell(i): r, k = divmod(int(i), 32); return at[ty + int((r + 0.5) * th / 32), tx + int((k + 0.5) * tw / 32)]
+assert np.array_equal(cell(np.argmax(c)), rgb(0xfde725)), cell(np.argmax(c))
+assert np.array_equal(cell(np.argmin(c)), rgb(0x0b1f5c)), cell(np.argmin(c))
 PY
 
 # bad input: one-line errors, exit 2
-for bad in "--at-cycle x" "--size 10x10" "--mode func" "--core 7"; do
+for bad in "--at-cycle x" "--size 10x10" "--mode func" "--core 7" "--tensor $tmp/c.f32:5x5" "--tensor nofile"; do
   if "$TGPU" viz "$TG_ROOT/kernels/matmul_tiled.tgasm" "${mm[@]}" $bad --screenshot "$tmp/bad.png" 2> "$tmp/err" > /dev/null; then
     echo "accepted $bad"; exit 1; fi
   [ "$(wc -l < "$tmp/err")" -eq 1 ] || { cat "$tmp/err"; exit 1; }

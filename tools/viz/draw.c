@@ -4,6 +4,7 @@
  * stacked by kind). */
 #include "tools/viz/viz.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,7 +139,60 @@ static void draw_memory(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *c,
     free(col);
 }
 
-static void layout(const tg_viz_rec *r, int w, int h, tg_viz_layout *L)
+void tg_viz_tensor_scale(tg_viz_tensor *t)
+{
+    int first = 1;
+    t->lo = t->hi = 0;
+    for (size_t i = 0; i < (size_t)t->rows * (size_t)t->cols; i++) {
+        float x = t->v[i];
+        if (!isfinite(x)) continue;
+        if (first || x < t->lo) t->lo = x;
+        if (first || x > t->hi) t->hi = x;
+        first = 0;
+    }
+}
+
+uint32_t tg_viz_heat_color(const tg_viz_tensor *t, float x)
+{
+    if (!isfinite(x)) return 0xffffffffu;   /* NaN and infinities stand out in white */
+    static const int stops[3][3] = { { 0x0b, 0x1f, 0x5c }, { 0x1f, 0x9e, 0x89 }, { 0xfd, 0xe7, 0x25 } };
+    double u = t->hi > t->lo ? ((double)x - t->lo) / ((double)t->hi - t->lo) : 0.5;
+    if (u < 0) u = 0;
+    if (u > 1) u = 1;
+    int k = u < 0.5 ? 0 : 1;
+    double f = u < 0.5 ? u * 2 : (u - 0.5) * 2;
+    uint32_t c = 0xff000000u;
+    for (int ch = 0; ch < 3; ch++) {
+        int v = (int)lround(stops[k][ch] + (stops[k + 1][ch] - stops[k][ch]) * f);
+        c |= (uint32_t)v << (16 - 8 * ch);
+    }
+    return c;
+}
+
+static void draw_tensor(const tg_viz_tensor *t, tg_canvas *c, const tg_viz_layout *L)
+{
+    char s[96];
+    snprintf(s, sizeof s, "%s %dx%d", t->name, t->rows, t->cols);
+    tg_canvas_text(c, L->ten_x, L->ten_y - 26, 1, TEXT, s);
+    for (int py = 0; py < L->ten_h; py++)
+        for (int px = 0; px < L->ten_w; px++) {
+            int row = (int)((int64_t)py * t->rows / L->ten_h), col = (int)((int64_t)px * t->cols / L->ten_w);
+            c->px[(size_t)(L->ten_y + py) * (size_t)c->w + (size_t)(L->ten_x + px)] =
+                tg_viz_heat_color(t, t->v[(size_t)row * (size_t)t->cols + (size_t)col]);
+        }
+    /* value scale: a bar from hi (top) to lo (bottom) */
+    int bx = L->ten_x + L->ten_w + 6;
+    for (int py = 0; py < L->ten_h; py++) {
+        float x = t->hi - (t->hi - t->lo) * (float)py / (float)(L->ten_h > 1 ? L->ten_h - 1 : 1);
+        tg_canvas_fill(c, bx, L->ten_y + py, 8, 1, tg_viz_heat_color(t, x));
+    }
+    snprintf(s, sizeof s, "%.3g", (double)t->hi);
+    tg_canvas_text(c, bx + 12, L->ten_y, 1, DIM, s);
+    snprintf(s, sizeof s, "%.3g", (double)t->lo);
+    tg_canvas_text(c, bx + 12, L->ten_y + L->ten_h - 8, 1, DIM, s);
+}
+
+static void layout(const tg_viz_rec *r, const tg_viz_view *v, int w, int h, tg_viz_layout *L)
 {
     memset(L, 0, sizeof *L);
     L->legend_y = 36;
@@ -152,6 +206,12 @@ static void layout(const tg_viz_rec *r, int w, int h, tg_viz_layout *L)
     L->mem_x = L->tl_x;
     L->mem_w = L->tl_w;
     L->mem_y = h - L->mem_h - 24;
+    if (v->tensor) {   /* a square heatmap and its value scale right of the memory panel */
+        L->ten_w = L->ten_h = L->mem_h;
+        L->ten_y = L->mem_y;
+        L->ten_x = L->tl_x + L->tl_w - L->ten_w - 70;
+        L->mem_w = L->ten_x - 24 - L->mem_x;
+    }
     int avail = L->mem_y - 60 - L->tl_y;
     L->nrows = r->nslots;
     L->row_h = r->nslots ? avail / r->nslots : 1;
@@ -169,7 +229,7 @@ static int x_of(const tg_viz_view *v, uint64_t cycle, int x0, int w)
 void tg_viz_render(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *c, tg_viz_layout *lay)
 {
     tg_viz_layout L;
-    layout(r, c->w, c->h, &L);
+    layout(r, v, c->w, c->h, &L);
     tg_canvas_fill(c, 0, 0, c->w, c->h, BG);
     char s[256];
     tg_viz_stats st;
@@ -212,7 +272,8 @@ void tg_viz_render(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *c, tg_v
     if (v->cursor >= v->v0 && v->cursor < v->v0 + v->span) {
         int cx = x_of(v, v->cursor, L.tl_x, L.tl_w);
         tg_canvas_fill(c, cx, L.tl_y, 1, L.tl_h, CURSOR);
-        tg_canvas_fill(c, cx, L.mem_y, 1, L.mem_h, CURSOR);
+        tg_canvas_fill(c, x_of(v, v->cursor, L.mem_x, L.mem_w), L.mem_y, 1, L.mem_h, CURSOR);
     }
+    if (v->tensor) draw_tensor(v->tensor, c, &L);
     if (lay) *lay = L;
 }

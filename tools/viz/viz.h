@@ -44,7 +44,20 @@ tg_timing_hooks tg_viz_rec_hooks(tg_viz_rec *r);
 /* The state of a row at a cycle (TG_VIZ_IDLE when nothing is resident). */
 int tg_viz_state_at(const tg_viz_rec *r, int sm, int slot, uint64_t cycle);
 
+typedef struct tg_viz_tensor {  /* a buffer shown as a heatmap: rows x cols f32, row-major */
+    const float *v;
+    int rows, cols;
+    float lo, hi;               /* the value scale: the smallest and largest finite values */
+    char name[64];
+} tg_viz_tensor;
+
+/* Sets t's value scale from its data. */
+void tg_viz_tensor_scale(tg_viz_tensor *t);
+/* The heatmap colour of value x on t's scale (dark blue at lo, through teal, to yellow at hi). */
+uint32_t tg_viz_heat_color(const tg_viz_tensor *t, float x);
+
 typedef struct tg_viz_view {
+    const tg_viz_tensor *tensor;   /* NULL: no tensor panel */
     int sm;                     /* the core shown */
     uint64_t v0, span;          /* visible cycles [v0, v0 + span) */
     uint64_t cursor;            /* playback position: cycles before it are drawn */
@@ -57,6 +70,7 @@ typedef struct tg_viz_layout {
     int row_h, nrows;
     int mem_x, mem_y, mem_w, mem_h;      /* the memory panel's plotting area */
     int legend_x[TG_NUM_STALLS + 1], legend_y, swatch;   /* warp-state swatches, idle last */
+    int ten_x, ten_y, ten_w, ten_h;      /* the tensor heatmap (0 wide without one) */
 } tg_viz_layout;
 
 uint32_t tg_viz_state_color(int state);
@@ -73,9 +87,11 @@ typedef struct tg_viz_stats {
 } tg_viz_stats;
 void tg_viz_stats_at(const tg_viz_rec *r, uint64_t cursor, tg_viz_stats *out);
 
-/* Runs the window (interactive) or renders one frame to a PNG (png != NULL). at_cycle: cursor
+/* Runs the window (interactive) or renders one frame to a PNG (png != NULL). tensor: a heatmap
+ * panel, or NULL. at_cycle: cursor
  * (0: the end); sm: the core shown first; frames > 0: the window plays that many frames as fast as
  * it can and exits, printing the frame rate. Returns 0, or -1 with a message on stderr. */
-int tg_viz_show(const tg_viz_rec *r, const char *png, uint64_t at_cycle, int width, int height, int sm, int frames);
+int tg_viz_show(const tg_viz_rec *r, const tg_viz_tensor *tensor, const char *png, uint64_t at_cycle, int width, int height, int sm,
+                int frames);
 
 #endif

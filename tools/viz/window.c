@@ -45,6 +45,8 @@ static int screenshot(const tg_viz_rec *r, tg_viz_view *v, tg_canvas *c, const c
            st.ipc, st.occupancy_now, st.occupancy_mean);
     printf("viz: timeline %d %d %d %d rows %d row_h %d\n", L.tl_x, L.tl_y, L.tl_w, L.tl_h, L.nrows, L.row_h);
     printf("viz: memory %d %d %d %d\n", L.mem_x, L.mem_y, L.mem_w, L.mem_h);
+    if (v->tensor) printf("viz: tensor %d %d %d %d scale %.9g %.9g\n", L.ten_x, L.ten_y, L.ten_w, L.ten_h,
+                          (double)v->tensor->lo, (double)v->tensor->hi);
     for (int i = 0; i <= TG_NUM_STALLS; i++)
         printf("viz: legend %s %d %d %d #%06x\n", tg_viz_state_name(i), L.legend_x[i], L.legend_y, L.swatch,
                (unsigned)(tg_viz_state_color(i) & 0xffffffu));
@@ -118,12 +120,13 @@ static int interactive(const tg_viz_rec *r, tg_viz_view *v, tg_canvas *c, int fr
     return 0;
 }
 
-int tg_viz_show(const tg_viz_rec *r, const char *png, uint64_t at_cycle, int width, int height, int sm, int frames)
+int tg_viz_show(const tg_viz_rec *r, const tg_viz_tensor *tensor, const char *png, uint64_t at_cycle, int width, int height, int sm,
+                int frames)
 {
     if (png) setenv("SDL_VIDEODRIVER", "dummy", 1);   /* headless: no display needed */
     if (SDL_Init(SDL_INIT_VIDEO)) { fprintf(stderr, "tgpu viz: SDL: %s\n", SDL_GetError()); return -1; }
     tg_canvas c = { .w = width, .h = height, .px = calloc((size_t)width * (size_t)height, 4) };
-    tg_viz_view v = { .sm = sm, .v0 = 0, .span = r->end ? r->end : 1 };
+    tg_viz_view v = { .tensor = tensor, .sm = sm, .v0 = 0, .span = r->end ? r->end : 1 };
     int rc = -1;
     if (!c.px) fprintf(stderr, "tgpu viz: out of memory\n");
     else if (png) {
