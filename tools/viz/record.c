@@ -36,7 +36,7 @@ void tg_viz_rec_free(tg_viz_rec *r)
 static void on_state(void *ctx, int sm, int slot, int state)
 {
     tg_viz_rec *r = ctx;
-    if (sm < 0 || sm >= r->nsms || slot < 0 || slot >= r->nslots) return;
+    if (sm < 0 || sm >= r->nsms || slot < 0 || slot >= r->nslots || r->npending >= r->nsms * r->nslots) return;
     int row = sm * r->nslots + slot;
     r->pending[r->npending++] = row;
     r->pending_state[row] = (uint8_t)state;

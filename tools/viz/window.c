@@ -7,6 +7,7 @@
 #include <SDL_image.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* The cycle after cursor at which some warp of the core changes state (for 'n'). */
 static uint64_t next_event(const tg_viz_rec *r, int sm, uint64_t cursor)
@@ -129,6 +130,8 @@ int tg_viz_show(const tg_viz_rec *r, const tg_viz_tensor *tensor, const char *pn
     tg_viz_view v = { .tensor = tensor, .sm = sm, .v0 = 0, .span = r->end ? r->end : 1 };
     int rc = -1;
     if (!c.px) fprintf(stderr, "tgpu viz: out of memory\n");
+    else if (!png && !frames && (!strcmp(SDL_GetCurrentVideoDriver(), "dummy") || !strcmp(SDL_GetCurrentVideoDriver(), "offscreen")))
+        fprintf(stderr, "tgpu viz: no display (SDL video driver %s): use --screenshot OUT.png\n", SDL_GetCurrentVideoDriver());
     else if (png) {
         v.cursor = at_cycle && at_cycle < r->end ? at_cycle : r->end;
         v.paused = 1;
