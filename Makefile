@@ -35,6 +35,10 @@ PYTHON  ?= $(if $(wildcard .venv/bin/python3),$(CURDIR)/.venv/bin/python3,python
 
 LIB_SRCS   := $(sort $(wildcard isa/*.c sim/*.c runtime/*.c))
 LIB_SRCS   += $(sort $(wildcard tools/ptx/*.c))
+# tgpu viz (tools/viz/): the only SDL2 user; its objects alone get SDL's flags
+LIB_SRCS   += $(sort $(wildcard tools/viz/*.c))
+SDL_CFLAGS := $(shell sdl2-config --cflags 2>/dev/null)
+LDLIBS     += -lSDL2 -lSDL2_image
 TOOL_SRCS  := $(sort $(wildcard tools/*.c))
 TEST_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -90,6 +94,8 @@ ptx-corpus:
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/tools/viz/%.o: CFLAGS += $(SDL_CFLAGS)
 
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)

@@ -89,6 +89,9 @@ const tg_timing_config *tg_sim_timing_config(const tg_sim *s);
 enum tg_trace_format { TG_TRACE_TEXT, TG_TRACE_JSON, TG_TRACE_VCD };
 int tg_sim_trace_begin(tg_sim *s, FILE *f, int format, int sm, int warp);
 void tg_sim_trace_end(tg_sim *s);
+/* Cycle mode: observers of the cycle loop (timing.h), copied; NULL removes them. -1 in functional
+ * mode. */
+int tg_sim_set_timing_hooks(tg_sim *s, const tg_timing_hooks *h);
 void tg_sim_destroy(tg_sim *s);
 
 /* Global memory allocation: 256-byte aligned; returns 0 when out of memory. Accesses outside live

@@ -50,6 +50,7 @@ struct tg_timing {
     int trace_format, trace_sm, trace_warp;
     uint64_t trace_base;         /* cycles of earlier launches, so traces line up */
     uint64_t drain;              /* latest completion of any memory request of this launch */
+    tg_timing_hooks hooks;       /* observers; callbacks NULL when unset */
 };
 
 struct tg_timing *tg_timing_create(const tg_sim_config *c, char *err, size_t errlen)
@@ -88,6 +89,24 @@ int tg_sim_timing_stats(const tg_sim *s, tg_timing_stats *out)
 }
 
 const tg_timing_config *tg_sim_timing_config(const tg_sim *s) { return s->timing ? &s->timing->cfg : NULL; }
+
+int tg_sim_set_timing_hooks(tg_sim *s, const tg_timing_hooks *h)
+{
+    if (!s->timing) return -1;
+    if (h) s->timing->hooks = *h;
+    else memset(&s->timing->hooks, 0, sizeof s->timing->hooks);
+    return 0;
+}
+
+static void note_state(const struct tg_timing *t, int smi, int slot, int state)
+{
+    if (t->hooks.warp_state) t->hooks.warp_state(t->hooks.ctx, smi, slot, state);
+}
+
+static void note_mem(const struct tg_timing *t, uint64_t now, int smi, int event)
+{
+    if (t->hooks.mem) t->hooks.mem(t->hooks.ctx, t->trace_base + now, smi, event);
+}
 
 /* ---- tracing ------------------------------------------------------------------------------------- */
 
@@ -180,13 +199,18 @@ static uint64_t operands_ready(const wslot *ws, const tg_pinst *pi, int *mem)
 
 /* ---- memory instructions -------------------------------------------------------------------------- */
 
-static uint64_t l2_access(struct tg_timing *t, uint64_t line_addr, uint64_t at, int write, uint64_t *dram_line,
+static uint64_t l2_access(struct tg_timing *t, int smi, uint64_t line_addr, uint64_t at, int write, uint64_t *dram_line,
                           int *dram_write, int *ndram)
 {
     const tg_timing_config *c = &t->cfg;
     tg_cache *slice = &t->l2[(line_addr / c->l1.line) % c->l2_slices];
-    if (tg_cache_access(slice, line_addr, true)) { t->stats.l2_hits++; return at + c->icnt_latency + c->l2.latency + c->icnt_latency; }
+    if (tg_cache_access(slice, line_addr, true)) {
+        t->stats.l2_hits++;
+        note_mem(t, at, smi, TG_MEV_L2_HIT);
+        return at + c->icnt_latency + c->l2.latency + c->icnt_latency;
+    }
     t->stats.l2_misses++;
+    note_mem(t, at, smi, TG_MEV_L2_MISS);
     dram_line[*ndram] = line_addr;
     dram_write[*ndram] = write;
     (*ndram)++;
@@ -195,7 +219,7 @@ static uint64_t l2_access(struct tg_timing *t, uint64_t line_addr, uint64_t at, 
 
 /* Global load/store/atomic: coalesce into lines, L1 (loads), L2 slices, DRAM. Returns the cycle
  * the destination is ready and sets *busy to the LSU cycles the coalesced requests take. */
-static uint64_t global_access(struct tg_timing *t, sm *m, const tg_step_info *in, uint64_t now, uint32_t *busy)
+static uint64_t global_access(struct tg_timing *t, sm *m, int smi, const tg_step_info *in, uint64_t now, uint32_t *busy)
 {
     const tg_timing_config *c = &t->cfg;
     uint64_t lines[32];
@@ -217,12 +241,14 @@ static uint64_t global_access(struct tg_timing *t, sm *m, const tg_step_info *in
         finish[i] = 0;
         if (is_load && tg_cache_access(&m->l1, lines[i], false)) {
             t->stats.l1_hits++;
+            note_mem(t, now, smi, TG_MEV_L1_HIT);
             finish[i] = now + c->l1.latency;
             continue;
         }
         uint64_t start = now;
         if (is_load) {
             t->stats.l1_misses++;
+            note_mem(t, now, smi, TG_MEV_L1_MISS);
             /* an MSHR: the earliest one free, waiting for it if all are busy */
             uint32_t best = 0;
             for (uint32_t k = 1; k < c->l1.mshrs; k++) if (m->mshr[k] < m->mshr[best]) best = k;
@@ -230,7 +256,7 @@ static uint64_t global_access(struct tg_timing *t, sm *m, const tg_step_info *in
             which[i] = (int)best;
         }
         int before = ndram;
-        uint64_t f = l2_access(t, lines[i], start + c->l1.latency, !is_load && !is_atom, dram_line, dram_write, &ndram);
+        uint64_t f = l2_access(t, smi, lines[i], start + c->l1.latency, !is_load && !is_atom, dram_line, dram_write, &ndram);
         finish[i] = f;
         if (ndram > before) finish[i] = 0, dram_done[ndram - 1] = start + c->l1.latency + c->icnt_latency + c->l2.latency;
     }
@@ -417,12 +443,13 @@ static int issue(struct tg_timing *t, sm *m, int smi, int slot, uint64_t now)
     }
     int mem = 0;
     if (in.space == TG_SPACE_GLOBAL) {
-        done = global_access(t, m, &in, now, &busy);
+        done = global_access(t, m, smi, &in, now, &busy);
         mem = 1;
     } else if (in.space == TG_SPACE_SHARED) {
         uint32_t passes = bank_passes(c, &in);
         t->stats.shared_instrs++;
         t->stats.shared_extra_cycles += passes - 1;
+        note_mem(t, now, smi, TG_MEV_SHARED);
         done = now + c->shared_latency + passes - 1;
         busy = passes;
         mem = 1;
@@ -502,7 +529,10 @@ int tg_timing_run(tg_sim *s, const tg_launch *l, const tg_pinst *code, uint32_t 
                     wslot *ws = &m->slots[order[oi]];
                     tg_warp *w = ws->w;
                     uint32_t runnable = w->live & ~w->waiting;
-                    if (!runnable) { if (w->live) cyc[TG_ST_BARRIER]++; continue; }
+                    if (!runnable) {
+                        if (w->live) { cyc[TG_ST_BARRIER]++; note_state(t, (int)smi, order[oi], TG_ST_BARRIER); }
+                        continue;
+                    }
                     uint32_t pc = next_pc(w, runnable);
                     if (pc < k->entry || pc >= k->end || code[pc - k->entry].illegal) {
                         if (issue(t, m, (int)smi, order[oi], now)) rc = -1;   /* faults with its report */
@@ -511,15 +541,22 @@ int tg_timing_run(tg_sim *s, const tg_launch *l, const tg_pinst *code, uint32_t 
                     const tg_pinst *pi = &code[pc - k->entry];
                     int from_mem;
                     uint64_t ready = operands_ready(ws, pi, &from_mem);
-                    if (ws->fetch_ready > now) { cyc[TG_ST_FETCH]++; if (ws->fetch_ready < next) next = ws->fetch_ready; continue; }
+                    if (ws->fetch_ready > now) {
+                        cyc[TG_ST_FETCH]++;
+                        note_state(t, (int)smi, order[oi], TG_ST_FETCH);
+                        if (ws->fetch_ready < next) next = ws->fetch_ready;
+                        continue;
+                    }
                     if (ready > now) {
                         cyc[from_mem ? TG_ST_MEMORY : TG_ST_SCOREBOARD]++;
+                        note_state(t, (int)smi, order[oi], from_mem ? TG_ST_MEMORY : TG_ST_SCOREBOARD);
                         if (ready < next) next = ready;
                         continue;
                     }
                     uint64_t pipe = m->pipe_free[sc][pi->latency];
                     if (issued_here || pipe > now) {
                         cyc[TG_ST_PIPE]++;
+                        note_state(t, (int)smi, order[oi], TG_ST_PIPE);
                         if (pipe > now && pipe < next) next = pipe;
                         if (!issued_here && pipe <= now) next = now + 1;
                         continue;
@@ -530,11 +567,13 @@ int tg_timing_run(tg_sim *s, const tg_launch *l, const tg_pinst *code, uint32_t 
                         st->icache_misses++;
                         ws->fetch_ready = now + c->icache.latency;
                         cyc[TG_ST_FETCH]++;
+                        note_state(t, (int)smi, order[oi], TG_ST_FETCH);
                         if (ws->fetch_ready < next) next = ws->fetch_ready;
                         continue;
                     }
                     if (issue(t, m, (int)smi, order[oi], now)) { rc = -1; break; }
                     cyc[TG_ST_ISSUED]++;
+                    note_state(t, (int)smi, order[oi], TG_ST_ISSUED);
                     issued_here = any = 1;
                     issued++;
                     next = now + 1;
@@ -570,6 +609,7 @@ int tg_timing_run(tg_sim *s, const tg_launch *l, const tg_pinst *code, uint32_t 
         for (int i = 0; i < TG_NUM_STALLS; i++) st->warp_cycles[i] += cyc[i] * step;
         st->sm_cycles += sm_cyc * step;
         st->resident_warp_cycles += res_cyc * step;
+        if (t->hooks.advance) t->hooks.advance(t->hooks.ctx, t->trace_base + now, step);
         now += step;
     }
 done:

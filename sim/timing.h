@@ -71,6 +71,25 @@ typedef struct tg_timing_stats {
     uint32_t launches;
 } tg_timing_stats;
 
+/* Observers of the cycle loop (tgpu viz records warp timelines with them). Each callback may be
+ * NULL; with none set the loop does no extra work. Cycles count over launches, like traces. */
+enum tg_mem_event {
+    TG_MEV_L1_HIT, TG_MEV_L1_MISS,    /* one coalesced global-load line at the L1 */
+    TG_MEV_L2_HIT, TG_MEV_L2_MISS,    /* one line at its L2 slice (loads, stores, atomics) */
+    TG_MEV_SHARED,                    /* one shared-memory access (all its passes) */
+    TG_NUM_MEM_EVENTS
+};
+
+typedef struct tg_timing_hooks {
+    void *ctx;
+    /* a resident warp's state (enum tg_stall) in the cycle being simulated */
+    void (*warp_state)(void *ctx, int sm, int slot, int state);
+    /* the states reported since the previous call hold for cycles [cycle, cycle + n) */
+    void (*advance)(void *ctx, uint64_t cycle, uint64_t n);
+    /* one memory request issued at cycle by core sm */
+    void (*mem)(void *ctx, uint64_t cycle, int sm, int event);
+} tg_timing_hooks;
+
 void tg_timing_stats_print(const tg_timing_stats *s, FILE *f);
 void tg_timing_stats_json(const tg_timing_stats *s, FILE *f);
 

@@ -14,6 +14,7 @@
 #include "sim/sim.h"
 #include "tools/commands.h"
 #include "tools/load.h"
+#include "tools/run.h"
 
 #define MAX_ARGS 64
 
@@ -154,7 +155,9 @@ bad:
     return -1;
 }
 
-int tg_cmd_run(int argc, char **argv)
+int tg_cmd_run(int argc, char **argv) { return tg_run_main(argc, argv, NULL, NULL); }
+
+int tg_run_main(int argc, char **argv, const tg_timing_hooks *hooks, tg_timing_config *cfg_out)
 {
     const char *path = NULL, *kname = NULL, *stats_json = NULL, *trace = NULL;
     int show_stats = 0, trace_core = -1, trace_warp = -1;
@@ -229,6 +232,11 @@ int tg_cmd_run(int argc, char **argv)
     int rc = sim ? 0 : 2;
     if (!sim) fprintf(stderr, "tgpu run: %s\n", err);
     FILE *tf = NULL;
+    if (sim && hooks && tg_sim_set_timing_hooks(sim, hooks)) {
+        fprintf(stderr, "tgpu run: timing observers need --mode cycle\n");
+        rc = 2;
+    }
+    if (sim && cfg_out && tg_sim_timing_config(sim)) *cfg_out = *tg_sim_timing_config(sim);
     if (sim && trace) {
         const char *dot = strrchr(trace, '.');
         int fmt = dot && !strcmp(dot, ".json") ? TG_TRACE_JSON : dot && !strcmp(dot, ".vcd") ? TG_TRACE_VCD :

@@ -18,5 +18,6 @@ int tg_cmd_gguf(int argc, char **argv);
 int tg_cmd_llm(int argc, char **argv);
 int tg_cmd_diff(int argc, char **argv);
 int tg_cmd_ptx(int argc, char **argv);
+int tg_cmd_viz(int argc, char **argv);
 
 #endif

@@ -12,6 +12,7 @@ static const tg_command commands[] = {
     { "ptx", tg_cmd_ptx, "translate CUDA C (.cu, through nvcc -ptx) or PTX into a TG32 program image" },
     { "gguf", tg_cmd_gguf, "inspect a GGUF model file (info) or build one from a manifest (pack)" },
     { "llm", tg_cmd_llm, "generate text with a GGUF language model (llama, qwen2) on any backend" },
+    { "viz", tg_cmd_viz, "run a kernel in cycle mode and show warp timelines and memory traffic (SDL2)" },
     { "diff", tg_cmd_diff, "run a model on several backends and compare every op and token" },
 };
 

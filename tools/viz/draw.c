@@ -1,0 +1,279 @@
+/* draw.c: the visualizer's panels on a canvas: header with the stats overlay, the warp-state
+ * legend, the per-core warp timeline (a row per warp slot, x = cycles, each pixel column coloured
+ * by the state that took most of its cycles) and the memory panel (requests per pixel column,
+ * stacked by kind). */
+#include "tools/viz/viz.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BG      0xff101418u
+#define PANEL   0xff1c2128u
+#define TEXT    0xffe8e8e8u
+#define DIM     0xff8a9099u
+#define CURSOR  0xffffffffu
+
+uint32_t tg_viz_state_color(int state)
+{
+    static const uint32_t colors[TG_NUM_STALLS + 1] = {
+        [TG_ST_ISSUED] = 0xff2ecc40u,       /* green */
+        [TG_ST_SCOREBOARD] = 0xffffdc00u,   /* yellow */
+        [TG_ST_MEMORY] = 0xff0074d9u,       /* blue */
+        [TG_ST_BARRIER] = 0xffff4136u,      /* red */
+        [TG_ST_PIPE] = 0xffff851bu,         /* orange */
+        [TG_ST_FETCH] = 0xffb10dc9u,        /* purple */
+        [TG_VIZ_IDLE] = 0xff3a3f47u,        /* grey */
+    };
+    return state >= 0 && state <= TG_VIZ_IDLE ? colors[state] : 0xff000000u;
+}
+
+const char *tg_viz_state_name(int state)
+{
+    static const char *names[TG_NUM_STALLS + 1] = {
+        [TG_ST_ISSUED] = "issued", [TG_ST_SCOREBOARD] = "scoreboard", [TG_ST_MEMORY] = "memory",
+        [TG_ST_BARRIER] = "barrier", [TG_ST_PIPE] = "pipe busy", [TG_ST_FETCH] = "fetch", [TG_VIZ_IDLE] = "idle",
+    };
+    return state >= 0 && state <= TG_VIZ_IDLE ? names[state] : "?";
+}
+
+uint32_t tg_viz_mem_color(int event)
+{
+    static const uint32_t colors[TG_NUM_MEM_EVENTS] = {
+        [TG_MEV_L1_HIT] = 0xff7fdbffu, [TG_MEV_L1_MISS] = 0xff39cccc, [TG_MEV_L2_HIT] = 0xff01ff70u,
+        [TG_MEV_L2_MISS] = 0xffff4136u, [TG_MEV_SHARED] = 0xfff012beu,
+    };
+    return event >= 0 && event < TG_NUM_MEM_EVENTS ? colors[event] : 0xff000000u;
+}
+
+static const char *mem_name(int event)
+{
+    static const char *names[TG_NUM_MEM_EVENTS] = {
+        [TG_MEV_L1_HIT] = "L1 hit", [TG_MEV_L1_MISS] = "L1 miss", [TG_MEV_L2_HIT] = "L2 hit",
+        [TG_MEV_L2_MISS] = "L2 miss (DRAM)", [TG_MEV_SHARED] = "shared",
+    };
+    return names[event];
+}
+
+/* Cycle range of pixel column x of a plot w pixels wide over [v0, v0 + span). */
+static double col_cycle(const tg_viz_view *v, int x, int w) { return (double)v->v0 + (double)v->span * x / w; }
+
+static void draw_timeline(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *c, const tg_viz_layout *L)
+{
+    int w = L->tl_w;
+    double *acc = calloc((size_t)w * (TG_NUM_STALLS + 1), sizeof *acc);
+    if (!acc) return;
+    double hi = (double)(v->cursor < v->v0 + v->span ? v->cursor : v->v0 + v->span);
+    for (int slot = 0; slot < L->nrows; slot++) {
+        const tg_viz_row *row = &r->rows[v->sm * r->nslots + slot];
+        memset(acc, 0, (size_t)w * (TG_NUM_STALLS + 1) * sizeof *acc);
+        for (size_t k = 0; k < row->n; k++) {
+            const tg_viz_span *s = &row->spans[k];
+            double s0 = (double)s->start, s1 = (double)(s->start + s->len);
+            if (s1 <= (double)v->v0) continue;
+            if (s0 >= hi) break;
+            if (s0 < (double)v->v0) s0 = (double)v->v0;
+            if (s1 > hi) s1 = hi;
+            int x0 = (int)((s0 - (double)v->v0) * w / (double)v->span);
+            int x1 = (int)((s1 - (double)v->v0) * w / (double)v->span) + 1;
+            for (int x = x0 < 0 ? 0 : x0; x < x1 && x < w; x++) {
+                double a = col_cycle(v, x, w), b = col_cycle(v, x + 1, w);
+                double o = (s1 < b ? s1 : b) - (s0 > a ? s0 : a);
+                if (o > 0) acc[x * (TG_NUM_STALLS + 1) + s->state] += o;
+            }
+        }
+        int y = L->tl_y + slot * L->row_h, h = L->row_h > 2 ? L->row_h - 1 : L->row_h;
+        for (int x = 0; x < w; x++) {
+            double a = col_cycle(v, x, w), b = col_cycle(v, x + 1, w);
+            if (a >= hi) break;
+            double *cell = &acc[x * (TG_NUM_STALLS + 1)], used = 0;
+            for (int st = 0; st < TG_NUM_STALLS; st++) used += cell[st];
+            cell[TG_VIZ_IDLE] = (b < hi ? b : hi) - a - used;
+            int best = TG_VIZ_IDLE;
+            for (int st = 0; st < TG_NUM_STALLS; st++) if (cell[st] > cell[best]) best = st;
+            tg_canvas_fill(c, L->tl_x + x, y, 1, h, tg_viz_state_color(best));
+        }
+        char label[16];
+        snprintf(label, sizeof label, "w%d", slot);
+        if (L->row_h >= 8) tg_canvas_text(c, L->tl_x - tg_canvas_text_width(label, 1) - 4, y + (L->row_h - 8) / 2, 1, DIM, label);
+    }
+    free(acc);
+}
+
+static void draw_memory(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *c, const tg_viz_layout *L)
+{
+    int w = L->mem_w;
+    uint32_t *col = calloc((size_t)w * TG_NUM_MEM_EVENTS, sizeof *col);
+    if (!col) return;
+    uint64_t maxtot = 1;
+    for (int x = 0; x < w; x++) {
+        double a = col_cycle(v, x, w), b = col_cycle(v, x + 1, w);
+        if (a >= (double)v->cursor) break;
+        size_t b0 = (size_t)(a / TG_VIZ_BUCKET), b1 = (size_t)(b / TG_VIZ_BUCKET);
+        if (b1 <= b0) b1 = b0 + 1;
+        uint64_t tot = 0;
+        for (size_t k = b0; k < b1 && k < r->nbuckets && k * TG_VIZ_BUCKET < v->cursor; k++)
+            for (int e = 0; e < TG_NUM_MEM_EVENTS; e++) {
+                uint32_t n = r->mem[k * (size_t)r->nsms + (size_t)v->sm][e];
+                col[x * TG_NUM_MEM_EVENTS + e] += n;
+                tot += n;
+            }
+        if (tot > maxtot) maxtot = tot;
+    }
+    for (int x = 0; x < w; x++) {
+        uint64_t below = 0;
+        for (int e = 0; e < TG_NUM_MEM_EVENTS; e++) {
+            uint32_t n = col[x * TG_NUM_MEM_EVENTS + e];
+            if (!n) continue;
+            int top = L->mem_y + L->mem_h - (int)((below + n) * (uint64_t)L->mem_h / maxtot);
+            int bot = L->mem_y + L->mem_h - (int)(below * (uint64_t)L->mem_h / maxtot);
+            if (bot - top < 1) top = bot - 1;
+            tg_canvas_fill(c, L->mem_x + x, top, 1, bot - top, tg_viz_mem_color(e));
+            below += n;
+        }
+    }
+    char s[96];
+    snprintf(s, sizeof s, "max %llu requests per column", (unsigned long long)maxtot);
+    tg_canvas_text(c, L->mem_x + L->mem_w - tg_canvas_text_width(s, 1), L->mem_y - 12, 1, DIM, s);
+    free(col);
+}
+
+void tg_viz_tensor_scale(tg_viz_tensor *t)
+{
+    int first = 1;
+    t->lo = t->hi = 0;
+    for (size_t i = 0; i < (size_t)t->rows * (size_t)t->cols; i++) {
+        float x = t->v[i];
+        if (!isfinite(x)) continue;
+        if (first || x < t->lo) t->lo = x;
+        if (first || x > t->hi) t->hi = x;
+        first = 0;
+    }
+}
+
+uint32_t tg_viz_heat_color(const tg_viz_tensor *t, float x)
+{
+    if (!isfinite(x)) return 0xffffffffu;   /* NaN and infinities stand out in white */
+    static const int stops[3][3] = { { 0x0b, 0x1f, 0x5c }, { 0x1f, 0x9e, 0x89 }, { 0xfd, 0xe7, 0x25 } };
+    double u = t->hi > t->lo ? ((double)x - t->lo) / ((double)t->hi - t->lo) : 0.5;
+    if (u < 0) u = 0;
+    if (u > 1) u = 1;
+    int k = u < 0.5 ? 0 : 1;
+    double f = u < 0.5 ? u * 2 : (u - 0.5) * 2;
+    uint32_t c = 0xff000000u;
+    for (int ch = 0; ch < 3; ch++) {
+        int v = (int)lround(stops[k][ch] + (stops[k + 1][ch] - stops[k][ch]) * f);
+        c |= (uint32_t)v << (16 - 8 * ch);
+    }
+    return c;
+}
+
+static void draw_tensor(const tg_viz_tensor *t, tg_canvas *c, const tg_viz_layout *L)
+{
+    char s[96];
+    snprintf(s, sizeof s, "%s %dx%d", t->name, t->rows, t->cols);
+    tg_canvas_text(c, L->ten_x, L->ten_y - 26, 1, TEXT, s);
+    for (int py = 0; py < L->ten_h; py++)
+        for (int px = 0; px < L->ten_w; px++) {
+            int row = (int)((int64_t)py * t->rows / L->ten_h), col = (int)((int64_t)px * t->cols / L->ten_w);
+            c->px[(size_t)(L->ten_y + py) * (size_t)c->w + (size_t)(L->ten_x + px)] =
+                tg_viz_heat_color(t, t->v[(size_t)row * (size_t)t->cols + (size_t)col]);
+        }
+    /* value scale: a bar from hi (top) to lo (bottom) */
+    int bx = L->ten_x + L->ten_w + 6;
+    for (int py = 0; py < L->ten_h; py++) {
+        float x = t->hi - (t->hi - t->lo) * (float)py / (float)(L->ten_h > 1 ? L->ten_h - 1 : 1);
+        tg_canvas_fill(c, bx, L->ten_y + py, 8, 1, tg_viz_heat_color(t, x));
+    }
+    snprintf(s, sizeof s, "%.3g", (double)t->hi);
+    tg_canvas_text(c, bx + 12, L->ten_y, 1, DIM, s);
+    snprintf(s, sizeof s, "%.3g", (double)t->lo);
+    tg_canvas_text(c, bx + 12, L->ten_y + L->ten_h - 8, 1, DIM, s);
+}
+
+static void layout(const tg_viz_rec *r, const tg_viz_view *v, int w, int h, tg_viz_layout *L)
+{
+    memset(L, 0, sizeof *L);
+    L->legend_y = 36;
+    L->swatch = 12;
+    int step = (w - 16) / (TG_NUM_STALLS + 1);
+    for (int i = 0; i <= TG_NUM_STALLS; i++) L->legend_x[i] = 8 + i * step;
+    L->tl_x = 48;
+    L->tl_y = 60;
+    L->tl_w = w - L->tl_x - 8;
+    L->mem_h = h / 5;
+    L->mem_x = L->tl_x;
+    L->mem_w = L->tl_w;
+    L->mem_y = h - L->mem_h - 24;
+    if (v->tensor) {   /* a square heatmap and its value scale right of the memory panel */
+        L->ten_w = L->ten_h = L->mem_h;
+        L->ten_y = L->mem_y;
+        L->ten_x = L->tl_x + L->tl_w - L->ten_w - 70;
+        L->mem_w = L->ten_x - 24 - L->mem_x;
+    }
+    int avail = L->mem_y - 60 - L->tl_y;
+    L->nrows = r->nslots;
+    L->row_h = r->nslots ? avail / r->nslots : 1;
+    if (L->row_h > 24) L->row_h = 24;
+    if (L->row_h < 1) L->row_h = 1;
+    if (L->row_h * L->nrows > avail) L->nrows = avail / L->row_h;
+    L->tl_h = L->row_h * L->nrows;
+}
+
+static int x_of(const tg_viz_view *v, uint64_t cycle, int x0, int w)
+{
+    return x0 + (int)((double)(cycle - v->v0) * w / (double)v->span);
+}
+
+void tg_viz_render(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *c, tg_viz_layout *lay)
+{
+    tg_viz_layout L;
+    layout(r, v, c->w, c->h, &L);
+    tg_canvas_fill(c, 0, 0, c->w, c->h, BG);
+    char s[256];
+    tg_viz_stats st;
+    tg_viz_stats_at(r, v->cursor, &st);
+    snprintf(s, sizeof s, "%s  (%s)  core %d/%d", r->kernel, r->preset, v->sm, r->nsms);
+    int big = c->w >= 1100 ? 2 : 1;   /* the header in double size where it fits */
+    tg_canvas_text(c, 8, 8, big, TEXT, s);
+    snprintf(s, sizeof s, "cycle %llu/%llu  IPC %.2f  occupancy %.0f%% (mean %.0f%%)%s", (unsigned long long)v->cursor,
+             (unsigned long long)r->end, st.ipc, st.occupancy_now * 100, st.occupancy_mean * 100, v->paused ? "  paused" : "");
+    tg_canvas_text(c, c->w - tg_canvas_text_width(s, big) - 8, big == 2 ? 8 : 20, big, TEXT, s);
+    for (int i = 0; i <= TG_NUM_STALLS; i++) {
+        tg_canvas_fill(c, L.legend_x[i], L.legend_y, L.swatch, L.swatch, tg_viz_state_color(i));
+        tg_canvas_text(c, L.legend_x[i] + L.swatch + 4, L.legend_y + 3, 1, TEXT, tg_viz_state_name(i));
+    }
+    tg_canvas_fill(c, L.tl_x, L.tl_y, L.tl_w, L.tl_h, PANEL);
+    draw_timeline(r, v, c, &L);
+    snprintf(s, sizeof s, "%llu", (unsigned long long)v->v0);
+    tg_canvas_text(c, L.tl_x, L.tl_y + L.tl_h + 4, 1, DIM, s);
+    snprintf(s, sizeof s, "%llu cycles", (unsigned long long)(v->v0 + v->span));
+    tg_canvas_text(c, L.tl_x + L.tl_w - tg_canvas_text_width(s, 1), L.tl_y + L.tl_h + 4, 1, DIM, s);
+    /* memory panel: title, legend, stacked requests */
+    int ty = L.mem_y - 26;
+    int x = tg_canvas_text(c, L.mem_x, ty, 1, TEXT, "memory requests:") + 8;
+    for (int e = 0; e < TG_NUM_MEM_EVENTS; e++) {
+        tg_canvas_fill(c, x, ty - 1, 9, 9, tg_viz_mem_color(e));
+        x = tg_canvas_text(c, x + 13, ty, 1, TEXT, mem_name(e)) + 12;
+    }
+    tg_canvas_fill(c, L.mem_x, L.mem_y, L.mem_w, L.mem_h, PANEL);
+    draw_memory(r, v, c, &L);
+    /* hit rates on this core up to the cursor */
+    uint64_t tot[TG_NUM_MEM_EVENTS] = { 0 };
+    for (size_t k = 0; k < r->nbuckets && k * TG_VIZ_BUCKET < v->cursor; k++)
+        for (int e = 0; e < TG_NUM_MEM_EVENTS; e++) tot[e] += r->mem[k * (size_t)r->nsms + (size_t)v->sm][e];
+    uint64_t l1 = tot[TG_MEV_L1_HIT] + tot[TG_MEV_L1_MISS], l2 = tot[TG_MEV_L2_HIT] + tot[TG_MEV_L2_MISS];
+    snprintf(s, sizeof s, "core %d to the cursor: L1 hit rate %.1f%% of %llu, L2 hit rate %.1f%% of %llu, %llu DRAM lines, %llu shared accesses",
+             v->sm, l1 ? 100.0 * (double)tot[TG_MEV_L1_HIT] / (double)l1 : 0.0, (unsigned long long)l1,
+             l2 ? 100.0 * (double)tot[TG_MEV_L2_HIT] / (double)l2 : 0.0, (unsigned long long)l2,
+             (unsigned long long)tot[TG_MEV_L2_MISS], (unsigned long long)tot[TG_MEV_SHARED]);
+    tg_canvas_text(c, L.mem_x, L.mem_y + L.mem_h + 8, 1, DIM, s);
+    if (v->cursor >= v->v0 && v->cursor < v->v0 + v->span) {
+        int cx = x_of(v, v->cursor, L.tl_x, L.tl_w);
+        tg_canvas_fill(c, cx, L.tl_y, 1, L.tl_h, CURSOR);
+        tg_canvas_fill(c, x_of(v, v->cursor, L.mem_x, L.mem_w), L.mem_y, 1, L.mem_h, CURSOR);
+    }
+    if (v->tensor) draw_tensor(v->tensor, c, &L);
+    if (lay) *lay = L;
+}
