@@ -210,5 +210,5 @@ static tg_dptr cpu_import(tg_dev *d, const void *host, size_t n)
 }
 
 const tg_dev_backend tg_dev_backend_cpu = {
-    "cpu", cpu_open, cpu_close, cpu_alloc, cpu_free, cpu_upload, cpu_download, cpu_import, cpu_launch, NULL,
+    "cpu", cpu_open, cpu_close, cpu_alloc, cpu_free, cpu_upload, cpu_download, cpu_import, cpu_launch, NULL, NULL, NULL,
 };

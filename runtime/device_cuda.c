@@ -15,6 +15,11 @@ typedef struct cuda_backend {
     CUmodule mod;
     CUstream stream;
     int sync_each;             /* TGPU_CUDA_SYNC=1: wait after every launch (timing per kernel) */
+    int graphs;                /* record bracketed launches as CUDA graphs (TGPU_CUDA_GRAPH=0: off) */
+    int capturing;
+    /* instantiated graphs, one per shape (node count): a decode step and a prefill step differ */
+    int nexec;
+    struct { size_t nodes; CUgraphExec exec; } exec[4];
     int nfn;                   /* kernels looked up so far, by name */
     struct { char name[64]; CUfunction f; } fn[64];
 } cuda_backend;
@@ -43,6 +48,8 @@ static int cuda_open(tg_dev *d, const tg_dev_options *o)
     if ((r = cuStreamCreate(&b->stream, CU_STREAM_NON_BLOCKING)) != CUDA_SUCCESS) return cu_fail(d, r, "cuStreamCreate");
     const char *sync = getenv("TGPU_CUDA_SYNC");
     b->sync_each = sync && *sync == '1';
+    const char *graph = getenv("TGPU_CUDA_GRAPH");
+    b->graphs = !b->sync_each && !(graph && *graph == '0');
     return 0;
 }
 
@@ -50,6 +57,7 @@ static void cuda_close(tg_dev *d)
 {
     cuda_backend *b = d->impl;
     if (!b) return;
+    for (int i = 0; i < b->nexec; i++) cuGraphExecDestroy(b->exec[i].exec);
     if (b->stream) cuStreamDestroy(b->stream);
     if (b->mod) cuModuleUnload(b->mod);
     if (b->ctx) { CUdevice dev; if (cuCtxGetDevice(&dev) == CUDA_SUCCESS) cuDevicePrimaryCtxRelease(dev); }
@@ -114,8 +122,56 @@ static int cuda_launch(tg_dev *d, const char *name, tg_dev_dim grid, tg_dev_dim 
     return r == CUDA_SUCCESS ? 0 : cu_fail(d, r, name);
 }
 
+/* A decode step is ~15 launches per layer of kernels that run for a few microseconds each, so the
+ * CPU's launch cost and the gaps between kernels dominate. Capturing the step into a graph and
+ * launching that costs one submission; the next step's capture differs only in kernel arguments
+ * (position, cache slot, token), so cuGraphExecUpdate patches the instantiated graph in place. */
+static int cuda_graph_begin(tg_dev *d)
+{
+    cuda_backend *b = d->impl;
+    if (!b->graphs) return 0;
+    CUresult r = cuStreamBeginCapture(b->stream, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL);
+    if (r != CUDA_SUCCESS) return cu_fail(d, r, "cuStreamBeginCapture");
+    b->capturing = 1;
+    return 0;
+}
+
+static int cuda_graph_end(tg_dev *d, int ok)
+{
+    cuda_backend *b = d->impl;
+    if (!b->capturing) return 0;
+    b->capturing = 0;
+    CUgraph g = NULL;
+    CUresult r = cuStreamEndCapture(b->stream, &g);
+    if (!ok) { if (g) cuGraphDestroy(g); return -1; }   /* the failed launch already set the error */
+    if (r != CUDA_SUCCESS) return cu_fail(d, r, "cuStreamEndCapture");
+    size_t nodes = 0;
+    cuGraphGetNodes(g, NULL, &nodes);
+    CUgraphExec exec = NULL;
+    for (int i = 0; i < b->nexec && !exec; i++) {
+        if (b->exec[i].nodes != nodes) continue;
+        CUgraphExecUpdateResultInfo info;
+        if (cuGraphExecUpdate(b->exec[i].exec, g, &info) == CUDA_SUCCESS) exec = b->exec[i].exec;
+        else {   /* same node count, other topology: instantiate afresh in this slot */
+            cuGraphExecDestroy(b->exec[i].exec);
+            b->exec[i] = b->exec[--b->nexec];
+        }
+    }
+    if (!exec) {
+        r = cuGraphInstantiate(&exec, g, 0);
+        if (r != CUDA_SUCCESS) { cuGraphDestroy(g); return cu_fail(d, r, "cuGraphInstantiate"); }
+        if (b->nexec == (int)(sizeof b->exec / sizeof b->exec[0])) cuGraphExecDestroy(b->exec[--b->nexec].exec);
+        b->exec[b->nexec].nodes = nodes;
+        b->exec[b->nexec++].exec = exec;
+    }
+    cuGraphDestroy(g);
+    r = cuGraphLaunch(exec, b->stream);
+    return r == CUDA_SUCCESS ? 0 : cu_fail(d, r, "cuGraphLaunch");
+}
+
 const tg_dev_backend tg_dev_backend_cuda = {
     "cuda", cuda_open, cuda_close, cuda_alloc, cuda_free, cuda_upload, cuda_download, NULL, cuda_launch, NULL,
+    cuda_graph_begin, cuda_graph_end,
 };
 
 #else
@@ -126,6 +182,6 @@ static int cuda_absent(tg_dev *d, const tg_dev_options *o)
     return tg_dev_fail(d, "this tgpu was built without CUDA (rebuild with make CUDA=1 on a machine with the CUDA toolkit)");
 }
 
-const tg_dev_backend tg_dev_backend_cuda = { "cuda", cuda_absent, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+const tg_dev_backend tg_dev_backend_cuda = { "cuda", cuda_absent, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
 
 #endif

@@ -183,7 +183,7 @@ static int op_cache_store(tg_llm_state *s, tg_dptr src, tg_dptr dst, int n)
 
 /* ---- one token ---------------------------------------------------------------------------------- */
 
-int tg_llm_forward(const tg_llm_model *m, tg_llm_state *s, int token, int pos, bool want_logits)
+static int forward_launches(const tg_llm_model *m, tg_llm_state *s, int token, int pos, bool want_logits)
 {
     const tg_llm_config *c = &m->c;
     int dim = c->dim, q_dim = c->n_heads * c->head_dim, kv_dim = c->n_kv_heads * c->head_dim;
@@ -233,5 +233,17 @@ int tg_llm_forward(const tg_llm_model *m, tg_llm_state *s, int token, int pos, b
     if (op_rmsnorm(s, s->x, &s->out_norm, s->xb, dim, c->norm_eps)) return -1;
     if (op_matvec(s, &s->output, s->xb, s->logits_dev)) return -1;
     trace(s, "logits", -1, s->logits_dev, c->n_vocab);
-    return tg_dev_download(s->dev, s->logits, s->logits_dev, (size_t)c->n_vocab * sizeof(float));
+    return 0;
+}
+
+/* The launches of one token form one graph for the device layer (a CUDA graph on cuda), unless a
+ * trace reads intermediate tensors back between them. */
+int tg_llm_forward(const tg_llm_model *m, tg_llm_state *s, int token, int pos, bool want_logits)
+{
+    bool graph = !s->trace;
+    if (graph && tg_dev_graph_begin(s->dev)) return -1;
+    int rc = forward_launches(m, s, token, pos, want_logits);
+    if (graph && tg_dev_graph_end(s->dev, rc == 0)) return -1;
+    if (rc || !want_logits) return rc;
+    return tg_dev_download(s->dev, s->logits, s->logits_dev, (size_t)m->c.n_vocab * sizeof(float));
 }
