@@ -25,7 +25,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 
 # one tgpu run: prints its decode tokens/s (from the last stderr line of tgpu llm)
 decode_rate() {
-  "$BUILD/tgpu" llm -m "$1" -p "And it came to pass" -n "$NTOK" --temp 0 --backend cuda \
+  "$BUILD/tgpu" llm -m "$1" -p "And it came to pass" -n "$NTOK" --ignore-eos --temp 0 --backend cuda \
     --kernels "$BUILD/kernels" 2>&1 >/dev/null | sed -n 's/.*decode \([0-9.]*\) tok\/s.*/\1/p' | tail -n 1
 }
 
