@@ -4,7 +4,7 @@
 #   make test SAN=1 the same under AddressSanitizer + UBSan (objects go to build-san/)
 #   make CC=clang   any C11 compiler; the tree builds clean with -Wall -Wextra -Werror
 #   make fuzz       libFuzzer targets (clang) into build-fuzz/
-#   make bench      benchmarks (never timed tests)
+#   make bench      benchmarks (never timed tests); make bench-cuda: decode on a GPU vs llama.cpp
 # Sources are found by wildcard, so adding a file to a module needs no edit here:
 #   isa/ sim/ runtime/ *.c      -> build/libtgpu.a
 #   tools/*.c                   -> build/tgpu (one binary, subcommands in tools/cmd_*.c)
@@ -57,7 +57,7 @@ CU_FATBINS := $(BUILD)/kernels/kernels.fatbin
 CU_TGBINS  := $(CU_SRCS:kernels/%.cu=$(BUILD)/kernels/%.tgbin)
 CU_PTX     := $(CU_SRCS:kernels/%.cu=$(BUILD)/ptx/%.ptx)
 
-.PHONY: all test check bench fuzz clean demo ptx-corpus goldens
+.PHONY: all test check bench bench-cuda fuzz clean demo ptx-corpus goldens
 all: $(TGPU) $(TEST_BINS) $(FUZZ_BINS) $(CU_PTX) $(CU_TGBINS) $(if $(filter 1,$(CUDA)),$(CU_FATBINS))
 
 # The same CUDA C for a real GPU: every kernels/NAME.cu in one fatbin (SASS for sm_80 and sm_90,
@@ -151,6 +151,11 @@ fuzz:
 
 bench: all $(BENCH_BINS)
 	BUILD=$(BUILD) TGPU=$(CURDIR)/$(TGPU) PYTHON=$(PYTHON) tests/bench/run.sh
+
+# CUDA decode speed vs the bandwidth limit and llama.cpp (LLAMA_BENCH=...); needs a GPU. Builds
+# its own CUDA=1 tree in build-cuda (BUILD_CUDA=...).
+bench-cuda:
+	BUILD=$(or $(BUILD_CUDA),build-cuda) tests/bench/cuda.sh
 
 clean:
 	rm -rf build build-san build-fuzz build-clang build-rtl

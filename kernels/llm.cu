@@ -116,6 +116,22 @@ extern "C" __global__ void rmsnorm(const float *x, const float *w, float *y, int
     for (int i = threadIdx.x; i < n; i += blockDim.x) y[i] = x[i] * scale * w[i];
 }
 
+// The residual add fused with the norm that follows it (one launch instead of two): x += y, then
+// out = x / sqrt(mean(x^2) + eps) * w, one block. Each thread reads y[i] before it writes out[i], so
+// y and out may be the same buffer. Same arithmetic, in the same order, as add then rmsnorm.
+extern "C" __global__ void add_rmsnorm(float *x, const float *y, const float *w, float *out, int n, float eps)
+{
+    float ss = 0.0f;
+    for (int i = threadIdx.x; i < n; i += blockDim.x) {
+        float v = x[i] + y[i];
+        x[i] = v;
+        ss += v * v;
+    }
+    ss = block_sum(ss);
+    float scale = 1.0f / sqrtf(ss / (float)n + eps);
+    for (int i = threadIdx.x; i < n; i += blockDim.x) out[i] = x[i] * scale * w[i];
+}
+
 // ---- rotary position embedding -----------------------------------------------------------------
 
 // One thread per rotated pair. neox=0: pairs (2i, 2i+1); neox=1: pairs (i, i + n_rot/2).

@@ -117,6 +117,9 @@ int tg_dev_launch(tg_dev *d, const char *name, tg_dev_dim grid, tg_dev_dim block
     return rc;
 }
 
+int tg_dev_graph_begin(tg_dev *d) { return d->be->graph_begin ? d->be->graph_begin(d) : 0; }
+int tg_dev_graph_end(tg_dev *d, int ok) { return d->be->graph_end ? d->be->graph_end(d, ok) : 0; }
+
 void tg_dev_report(tg_dev *d, FILE *f)
 {
     if (d->be->report) d->be->report(d, f);

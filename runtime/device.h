@@ -70,6 +70,14 @@ int tg_dev_launch(tg_dev *d, const char *name, tg_dev_dim grid, tg_dev_dim block
                   const tg_dev_arg *args, int nargs);
 const char *tg_dev_error(const tg_dev *d);
 
+/* Brackets a run of launches that repeats with the same shape from call to call (one decode step):
+ * a backend may record it and replay it as one unit (cuda: a CUDA graph, updated in place when only
+ * kernel arguments changed), the others run each launch as it comes. No upload or download between
+ * begin and end. tg_dev_graph_end runs what was recorded; `ok` 0 (a launch failed) discards it.
+ * Returns 0, or -1 with the reason in tg_dev_error(d). */
+int tg_dev_graph_begin(tg_dev *d);
+int tg_dev_graph_end(tg_dev *d, int ok);
+
 int tg_dev_kernel_stats_get(const tg_dev *d, tg_dev_kernel_stats *out, int max); /* returns count */
 /* Prints what the backend measured beyond per-kernel time (the simulator's cycle-level statistics:
  * IPC, stalls, occupancy, cache hit rates, coalescing, DRAM); nothing for backends without any. */

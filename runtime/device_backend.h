@@ -21,6 +21,8 @@ typedef struct tg_dev_backend {
     int (*launch)(tg_dev *d, const char *name, tg_dev_dim grid, tg_dev_dim block,
                   const tg_dev_arg *args, int nargs, tg_dev_kernel_stats *acc);
     void (*report)(tg_dev *d, FILE *f);   /* backend-specific statistics; may be NULL */
+    int (*graph_begin)(tg_dev *d);          /* may be NULL: launches then run as they come */
+    int (*graph_end)(tg_dev *d, int ok);
 } tg_dev_backend;
 
 #define TG_DEV_MAX_KERNELS 64

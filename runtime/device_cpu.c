@@ -128,6 +128,11 @@ static int run_kernel(cpu_backend *b, const char *name, const tg_dev_arg *args, 
     KERNEL("attention_f16kv", 9) return attention(b, args, true);
     KERNEL("silu_mul", 4) { tg_ref_silu_mul(PTR(0), PTR(1), PTR(2), I32(3)); return 0; }
     KERNEL("add", 3) { tg_ref_add(PTR(0), PTR(1), I32(2)); return 0; }
+    KERNEL("add_rmsnorm", 6) {   /* the add reads all of y before the norm writes out (they may alias) */
+        tg_ref_add(PTR(0), PTR(1), I32(4));
+        tg_ref_rmsnorm(PTR(0), PTR(2), PTR(3), I32(4), F32(5));
+        return 0;
+    }
     KERNEL("store_f16", 3) {
         const float *src = PTR(0); uint16_t *dst = PTR(1);
         for (int i = 0; i < I32(2); i++) dst[i] = tg_f32_to_f16(src[i]);
@@ -210,5 +215,5 @@ static tg_dptr cpu_import(tg_dev *d, const void *host, size_t n)
 }
 
 const tg_dev_backend tg_dev_backend_cpu = {
-    "cpu", cpu_open, cpu_close, cpu_alloc, cpu_free, cpu_upload, cpu_download, cpu_import, cpu_launch, NULL,
+    "cpu", cpu_open, cpu_close, cpu_alloc, cpu_free, cpu_upload, cpu_download, cpu_import, cpu_launch, NULL, NULL, NULL,
 };

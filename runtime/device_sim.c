@@ -147,5 +147,5 @@ static void sim_report(tg_dev *d, FILE *f)
 }
 
 const tg_dev_backend tg_dev_backend_sim = {
-    "sim", sim_open, sim_close, sim_alloc, sim_free, sim_upload, sim_download, NULL, sim_launch, sim_report,
+    "sim", sim_open, sim_close, sim_alloc, sim_free, sim_upload, sim_download, NULL, sim_launch, sim_report, NULL, NULL,
 };

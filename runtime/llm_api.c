@@ -230,7 +230,7 @@ int tg_llm_generate(tg_llm *llm, const char *prompt, const tg_llm_params *p, tg_
     double decode_s = 0.0;
     for (int g = 0; g < p->n_predict; g++) {
         int tok = tg_sampler_sample(&smp, llm->state.logits);
-        if (is_end(llm, tok)) break;
+        if (!p->ignore_eos && is_end(llm, tok)) break;
         tg_sampler_accept(&smp, tok);
         tg_tok_stream_push(&stream, &llm->tok, tok, piece, sizeof piece);
         m.n_generated++;

@@ -3,6 +3,7 @@
  *   per layer:  xb = rmsnorm(x) ; q,k,v = Wq xb (+bq), Wk xb (+bk), Wv xb (+bv) ; rope(q, k)
  *               cache k, v at pos ; xb2 = attention(q, cache) ; x += Wo xb2
  *               xb = rmsnorm(x) ; x += Wdown (silu(Wgate xb) * Wup xb)
+ * (each residual add and the rmsnorm after it are one kernel, add_rmsnorm)
  *   logits = Wout rmsnorm(x)
  * Every step is a kernel launched through the device layer (runtime/device.h), so the same code
  * runs on the cpu reference, the simulated GPU, the RTL and CUDA. Nothing here allocates. */
@@ -146,6 +147,14 @@ static int op_matvec(tg_llm_state *s, const tg_dweight *w, tg_dptr x, tg_dptr y)
     return 0;
 }
 
+/* x += y, then out = rmsnorm(x) * w: a residual add and the norm after it in one launch. */
+static int op_add_rmsnorm(tg_llm_state *s, tg_dptr x, tg_dptr y, const tg_dweight *w, tg_dptr out, int n, float eps)
+{
+    LAUNCH(s, "add_rmsnorm", dim1(1), dim1(EW_BLOCK), tg_arg_ptr(x), tg_arg_ptr(y), tg_arg_ptr(w->p),
+           tg_arg_ptr(out), tg_arg_i32(n), tg_arg_f32(eps));
+    return 0;
+}
+
 static int op_add(tg_llm_state *s, tg_dptr x, tg_dptr y, int n)
 {
     LAUNCH(s, "add", dim1(cdiv(n, EW_BLOCK)), dim1(EW_BLOCK), tg_arg_ptr(x), tg_arg_ptr(y), tg_arg_i32(n));
@@ -183,7 +192,7 @@ static int op_cache_store(tg_llm_state *s, tg_dptr src, tg_dptr dst, int n)
 
 /* ---- one token ---------------------------------------------------------------------------------- */
 
-int tg_llm_forward(const tg_llm_model *m, tg_llm_state *s, int token, int pos, bool want_logits)
+static int forward_launches(const tg_llm_model *m, tg_llm_state *s, int token, int pos, bool want_logits)
 {
     const tg_llm_config *c = &m->c;
     int dim = c->dim, q_dim = c->n_heads * c->head_dim, kv_dim = c->n_kv_heads * c->head_dim;
@@ -203,8 +212,8 @@ int tg_llm_forward(const tg_llm_model *m, tg_llm_state *s, int token, int pos, b
         tg_dptr k_slot = kc + (size_t)pos * kv_dim * kv_elem, v_slot = vc + (size_t)pos * kv_dim * kv_elem;
         tg_dptr k = f32_cache ? k_slot : s->k, v = f32_cache ? v_slot : s->v;
 
-        /* attention block */
-        if (op_rmsnorm(s, s->x, &L->attn_norm, s->xb, dim, c->norm_eps)) return -1;
+        /* attention block (after layer 0, the previous layer's residual add already normed x) */
+        if (l == 0 && op_rmsnorm(s, s->x, &L->attn_norm, s->xb, dim, c->norm_eps)) return -1;
         trace(s, "attn_norm", l, s->xb, dim);
         if (op_matvec(s, &L->wq, s->xb, s->q) || op_matvec(s, &L->wk, s->xb, k) || op_matvec(s, &L->wv, s->xb, v))
             return -1;
@@ -217,21 +226,36 @@ int tg_llm_forward(const tg_llm_model *m, tg_llm_state *s, int token, int pos, b
         if (op_cache_store(s, k, k_slot, kv_dim) || op_cache_store(s, v, v_slot, kv_dim)) return -1;
         if (op_attention(s, c, kc, vc, pos + 1)) return -1;
         trace(s, "attention", l, s->xb2, q_dim);
-        if (op_matvec(s, &L->wo, s->xb2, s->xb) || op_add(s, s->x, s->xb, dim)) return -1;
+        if (op_matvec(s, &L->wo, s->xb2, s->xb) || op_add_rmsnorm(s, s->x, s->xb, &L->ffn_norm, s->xb, dim, c->norm_eps))
+            return -1;
         trace(s, "attn_residual", l, s->x, dim);
 
-        /* feed-forward block (SwiGLU) */
-        if (op_rmsnorm(s, s->x, &L->ffn_norm, s->xb, dim, c->norm_eps)) return -1;
+        /* feed-forward block (SwiGLU); its input xb = rmsnorm(x) came with the residual add above */
         if (op_matvec(s, &L->w_gate, s->xb, s->hb) || op_matvec(s, &L->w_up, s->xb, s->hb2)) return -1;
         LAUNCH(s, "silu_mul", dim1(cdiv(c->ffn_dim, EW_BLOCK)), dim1(EW_BLOCK), tg_arg_ptr(s->hb),
                tg_arg_ptr(s->hb2), tg_arg_ptr(s->hb), tg_arg_i32(c->ffn_dim));
         trace(s, "ffn_silu_mul", l, s->hb, c->ffn_dim);
-        if (op_matvec(s, &L->w_down, s->hb, s->xb) || op_add(s, s->x, s->xb, dim)) return -1;
+        /* the residual add also norms x for what comes next: the next layer, or the output */
+        const tg_dweight *next_norm = l + 1 < c->n_layers ? &s->layers[l + 1].attn_norm : want_logits ? &s->out_norm : NULL;
+        if (op_matvec(s, &L->w_down, s->hb, s->xb)) return -1;
+        if (next_norm ? op_add_rmsnorm(s, s->x, s->xb, next_norm, s->xb, dim, c->norm_eps) : op_add(s, s->x, s->xb, dim))
+            return -1;
         trace(s, "ffn_residual", l, s->x, dim);
     }
     if (!want_logits) return 0;
-    if (op_rmsnorm(s, s->x, &s->out_norm, s->xb, dim, c->norm_eps)) return -1;
     if (op_matvec(s, &s->output, s->xb, s->logits_dev)) return -1;
     trace(s, "logits", -1, s->logits_dev, c->n_vocab);
-    return tg_dev_download(s->dev, s->logits, s->logits_dev, (size_t)c->n_vocab * sizeof(float));
+    return 0;
+}
+
+/* The launches of one token form one graph for the device layer (a CUDA graph on cuda), unless a
+ * trace reads intermediate tensors back between them. */
+int tg_llm_forward(const tg_llm_model *m, tg_llm_state *s, int token, int pos, bool want_logits)
+{
+    bool graph = !s->trace;
+    if (graph && tg_dev_graph_begin(s->dev)) return -1;
+    int rc = forward_launches(m, s, token, pos, want_logits);
+    if (graph && tg_dev_graph_end(s->dev, rc == 0)) return -1;
+    if (rc || !want_logits) return rc;
+    return tg_dev_download(s->dev, s->logits, s->logits_dev, (size_t)m->c.n_vocab * sizeof(float));
 }

@@ -33,6 +33,7 @@ typedef struct tg_llm_params {
     uint64_t seed;
     bool chat;                  /* wrap the prompt in the chat template as one user turn */
     const char *system;         /* optional system message in chat mode */
+    bool ignore_eos;            /* generate all n_predict tokens (benchmarks compare equal counts) */
 } tg_llm_params;
 
 typedef struct tg_llm_metrics {

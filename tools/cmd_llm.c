@@ -18,6 +18,7 @@ static void usage(FILE *out)
     fprintf(out,
         "usage: tgpu llm -m MODEL.gguf (-p PROMPT | -f FILE) [options]\n"
         "  -n N                 tokens to generate (default 128)\n"
+        "  --ignore-eos         do not stop at the end of text (benchmarks: always N tokens)\n"
         "  --temp T             temperature, 0 = greedy (default 0.8)\n"
         "  --top-k K            keep the K most likely tokens, 0 = off (default 40)\n"
         "  --top-p P            nucleus sampling, 1 = off (default 0.95)\n"
@@ -201,6 +202,7 @@ int tg_cmd_llm(int argc, char **argv)
         long v;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return 0; }
         if (!strcmp(a, "--chat")) { p.chat = true; continue; }
+        if (!strcmp(a, "--ignore-eos")) { p.ignore_eos = true; continue; }
         if (!strcmp(a, "--kv-f16")) { opt.kv_f16 = true; continue; }
         if (!strcmp(a, "--tokenize")) { tokenize = true; continue; }
         if (!strcmp(a, "-v")) { verbose = true; continue; }

@@ -326,6 +326,27 @@ static void test_llm_elementwise(void)
         get(dout, o, n * 4);
         compare("rmsnorm", o, want, tol, n);
     }
+    /* add_rmsnorm: x += y (exact), then rmsnorm(x) into out, with y and out one buffer as the forward
+     * pass uses it; same tolerance as rmsnorm */
+    {
+        float *y = malloc(n * 4), *sum = malloc(n * 4), *ox = malloc(n * 4);
+        fill(a, n, -3, 3, 0);
+        fill(y, n, -1, 1, 0);
+        fill(b, n, -2, 2, 0);
+        memcpy(sum, a, n * 4);
+        tg_ref_add(sum, y, n);
+        tg_ref_rmsnorm(sum, b, want, n, 1e-5f);
+        for (int i = 0; i < n; i++) tol[i] = (float)(n * 0x1p-24 + 4 * 0x1p-24) * fabsf(want[i]) + 1e-30f;
+        CHECK(tg_sim_write(sim, da, a, n * 4) == 0 && tg_sim_write(sim, db, b, n * 4) == 0 &&
+              tg_sim_write(sim, dout, y, n * 4) == 0);
+        if (LAUNCH(&m, "add_rmsnorm", D1(1), D1(256), 0, da, dout, db, dout, (uint64_t)n, fbits(1e-5f)) == 0) {
+            get(dout, o, n * 4);
+            compare("add_rmsnorm", o, want, tol, n);
+            get(da, ox, n * 4);
+            compare("add_rmsnorm x", ox, sum, NULL, n);
+        }
+        free(y); free(sum); free(ox);
+    }
     /* rope, both pairings, partial rotation: sfu */
     for (int neox = 0; neox < 2; neox++) {
         int heads = 3, hd = 64, nrot = 48;
