@@ -44,7 +44,7 @@ r.standard_normal((48, 48)).astype(np.float32).tofile('$tmp/ma.f32'); r.standard
   got=$(answer best_policy)
   if [ "$got" = "$best" ]; then ok "best_policy = $got"; else bad "best_policy = ${got:-(none)}, but the fastest is $best"; fi ;;
 6) # RMSNorm in CUDA C: C reference semantics, the H100 golden, then speed (n = 4096, one block).
-  if ! "$TGPU" ptx "$SOL" -o "$tmp/k.tgbin" > "$tmp/ptx.log" 2>&1; then bad "compile: $(tail -n 1 "$tmp/ptx.log")"
+  if ! "$TGPU" ptx "$SOL" -o "$tmp/k.tgbin" > "$tmp/ptx.log" 2>&1; then bad "compile: $(grep -m 1 -i 'error' "$tmp/ptx.log" || tail -n 1 "$tmp/ptx.log")"
   else
     SOL="$tmp/k.tgbin"; g="$TG_ROOT/tests/goldens/rmsnorm"
     "$PYTHON" -c "

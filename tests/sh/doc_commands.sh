@@ -14,7 +14,8 @@ root=$(cd "$TG_ROOT" && pwd); tgpu_abs=$(cd "$(dirname "$TGPU")" && pwd)/$(basen
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/bin"
 ln -s "$tgpu_abs" "$tmp/bin/tgpu"
-ln -s "$(command -v "$PYTHON")" "$tmp/bin/python3"
+# a wrapper, not a symlink: a venv's python finds its packages from the path it was started by
+printf '#!/bin/sh\nexec "%s" "$@"\n' "$(command -v "$PYTHON")" > "$tmp/bin/python3"; chmod +x "$tmp/bin/python3"
 fails=0; pages=0; blocks=0; skipped=0
 for page in "$root"/docs/getting-started.md "$root"/docs/labs/*.md; do
   name=${page#"$root"/}; work="$tmp/page$pages"; pages=$((pages + 1))
