@@ -135,6 +135,11 @@ demo: all
 	    --kernels $(BUILD)/kernels --report
 	$(TGPU) diff -m $(DEMO_MODEL) -p "$(DEMO_PROMPT)" -n 4 --backends cpu,sim --mode cycle --kernels $(BUILD)/kernels
 
+# Lab checker (docs/labs/): make lab N=3 SOL=path/to/solution runs tests/labs/check_lab.sh.
+.PHONY: lab
+lab: $(TGPU)
+	@TGPU=$(CURDIR)/$(TGPU) PYTHON=$(PYTHON) TG_ROOT=$(CURDIR) tests/labs/check_lab.sh "$(N)" "$(SOL)"
+
 # The full gate (README's test command): gcc and clang builds with -Werror, all tests, and all tests
 # again under ASan + UBSan.
 check:
