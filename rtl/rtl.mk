@@ -11,14 +11,14 @@ RTL_DIR   := $(BUILD)/rtl
 RTL_MODEL := build-rtl
 RTL_SV    := rtl/tg32_pkg.sv $(filter-out rtl/tg32_pkg.sv,$(sort $(wildcard rtl/*.sv)))
 RTL_LIB   := $(RTL_MODEL)/obj/Vgpu_top__ALL.a
-RTL_HOBJS := $(RTL_DIR)/tg_rtl.o $(RTL_MODEL)/verilated.o $(RTL_MODEL)/verilated_vcd_c.o \
+RTL_HOBJS := $(RTL_DIR)/tg_rtl.o $(RTL_DIR)/lockstep.o $(RTL_MODEL)/verilated.o $(RTL_MODEL)/verilated_vcd_c.o \
              $(RTL_MODEL)/verilated_threads.o
 VERILATOR_ROOT ?= $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)
 RTL_VFLAGS   := -std=c++17 -faligned-new -O1 -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd
 RTL_CXXFLAGS := -std=c++17 -faligned-new -O1 $(filter -fsanitize=% -g,$(OPT)) -I$(RTL_MODEL)/obj -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd -I.
 
 .PHONY: rtl rtl-pkg rtl-report
-rtl: $(RTL_DIR)/tgrtl $(BUILD)/tests/test_rtl
+rtl: $(RTL_DIR)/tgrtl $(BUILD)/tests/test_rtl $(BUILD)/tests/test_lockstep
 
 $(RTL_DIR)/gen_pkg: rtl/gen_pkg.c isa/isa.c isa/isa.h isa/tg32.def
 	@mkdir -p $(dir $@)
@@ -61,3 +61,8 @@ test: $(BUILD)/tests/test_rtl $(RTL_DIR)/gen_pkg $(RTL_DIR)/tgrtl
 rtl-report:
 	yosys -q -p "read_verilog -sv $(RTL_SV); synth -top gpu_top; select -assert-none t:\$$*latch*; stat" \
 	  | grep -v '^$$'
+
+$(BUILD)/tests/test_lockstep: $(RTL_DIR)/test_lockstep.o $(RTL_HOBJS) $(RTL_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) -o $@ $(RTL_DIR)/test_lockstep.o $(RTL_HOBJS) $(RTL_LIB) $(LIB) $(LDLIBS)
+test: $(BUILD)/tests/test_lockstep

@@ -94,6 +94,12 @@ int tg_warp_step(tg_block *b, tg_warp *w, tg_step_info *info);
  * divergent barrier. */
 int tg_block_release_barriers(tg_block *b);
 
+/* Checks a launch against the device's limits (fills *fault, TG_FAULT_BAD_LAUNCH, and returns -1
+ * when it does not fit) and gives the block's total shared bytes. */
+int tg_launch_check(const struct tg_sim *s, const tg_launch *l, tg_fault *fault, uint32_t *shared_bytes);
+/* Decodes the kernel's instructions once: code[pc - k->entry] for every pc of k. */
+void tg_predecode(const tg_module *m, const tg_kernel *k, tg_pinst *code);
+
 /* Sets up block `linear` of a launch (warps, registers, shared and local memory) into b, whose
  * sim/k/code/dim/grid/params fields the caller filled. Returns 0 or -1 (out of memory). */
 int tg_block_init(tg_block *b, uint32_t linear);

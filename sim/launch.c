@@ -72,7 +72,7 @@ static uint16_t row(unsigned reg, unsigned nregs, int write)
     return (uint16_t)(reg == TG_RZ ? (write ? nregs + 1 : nregs) : reg);
 }
 
-static void predecode(const tg_module *m, const tg_kernel *k, tg_pinst *code)
+void tg_predecode(const tg_module *m, const tg_kernel *k, tg_pinst *code)
 {
     unsigned nregs = k->nregs;
     for (uint32_t pc = k->entry; pc < k->end; pc++) {
@@ -218,12 +218,9 @@ int tg_block_deadlock(tg_block *b)
     return tg_block_fault(b, &b->warps[0], 0, 0, TG_FAULT_BARRIER_DEADLOCK, TG_SPACE_NONE, 0, "no thread can run");
 }
 
-int tg_sim_launch(tg_sim *s, const tg_launch *l, tg_run_stats *stats, tg_fault *fault)
+int tg_launch_check(const tg_sim *s, const tg_launch *l, tg_fault *fault, uint32_t *shared_bytes)
 {
-    tg_fault scratch;
-    if (!fault) fault = &scratch;
     memset(fault, 0, sizeof *fault);
-    if (stats) memset(stats, 0, sizeof *stats);
     const tg_kernel *k = l->kernel;
     const tg_module *m = l->module;
     if (!m || !k) return bad_launch(fault, l, "no kernel");
@@ -244,6 +241,21 @@ int tg_sim_launch(tg_sim *s, const tg_launch *l, tg_run_stats *stats, tg_fault *
     if ((uint64_t)k->local_bytes * threads > (64u << 20))
         return bad_launch(fault, l, "%u local bytes per thread is too much for a %llu-thread block", k->local_bytes,
                           (unsigned long long)threads);
+    *shared_bytes = (uint32_t)shared;
+    return 0;
+}
+
+int tg_sim_launch(tg_sim *s, const tg_launch *l, tg_run_stats *stats, tg_fault *fault)
+{
+    tg_fault scratch;
+    if (!fault) fault = &scratch;
+    if (stats) memset(stats, 0, sizeof *stats);
+    uint32_t shared;
+    if (tg_launch_check(s, l, fault, &shared) != 0) return -1;
+    const tg_kernel *k = l->kernel;
+    const tg_module *m = l->module;
+    tg_dim3 g = l->grid, d = l->block;
+    uint64_t threads = (uint64_t)d.x * d.y * d.z, blocks = (uint64_t)g.x * g.y * g.z;
 
     tg_pinst *code = calloc(k->end - k->entry, sizeof *code);
     uint8_t *shmem = calloc(1, shared ? shared : 1);
@@ -252,11 +264,11 @@ int tg_sim_launch(tg_sim *s, const tg_launch *l, tg_run_stats *stats, tg_fault *
         free(code); free(shmem); free(local);
         return bad_launch(fault, l, "out of host memory");
     }
-    predecode(m, k, code);
+    tg_predecode(m, k, code);
     if (s->timing) {
         tg_timing_stats before;
         tg_sim_timing_stats(s, &before);
-        int trc = tg_timing_run(s, l, code, (uint32_t)shared, fault, stats);
+        int trc = tg_timing_run(s, l, code, shared, fault, stats);
         if (stats) {
             tg_timing_stats after;
             tg_sim_timing_stats(s, &after);
@@ -269,7 +281,7 @@ int tg_sim_launch(tg_sim *s, const tg_launch *l, tg_run_stats *stats, tg_fault *
         return trc;
     }
     tg_block b = { .sim = s, .k = k, .code = code, .dim = d, .grid = g, .warp_size = s->cfg.warp_size,
-                   .nsms = s->cfg.num_sms, .shared = shmem, .shared_bytes = (uint32_t)shared, .local = local,
+                   .nsms = s->cfg.num_sms, .shared = shmem, .shared_bytes = shared, .local = local,
                    .local_bytes = k->local_bytes, .params = l->params, .param_bytes = l->param_bytes,
                    .clock = &s->clock, .fault = fault };
     uint64_t used = 0;

@@ -20,6 +20,7 @@ struct tg_rtl {
     uint64_t commits;
     tg_rtl_commit_fn on_commit;
     void *user;
+    bool stop;
 };
 
 enum { REG_ENTRY, REG_END, REG_GRID, REG_BLOCK, REG_PARAMS, REG_PARAM_BYTES, REG_SHARED,
@@ -178,7 +179,9 @@ extern "C" int tg_rtl_run(tg_rtl *r, const tg_rtl_launch *l, uint64_t max_cycles
     host_write(r, REG_CONTROL, 1);
     uint64_t start = r->cycle, commits0 = r->commits;
     int rc = -1;
+    r->stop = false;
     for (;;) {
+        if (r->stop) { rc = -2; break; }
         // Poll STATUS the way a bare-metal host would.
         uint32_t st = host_read(r, REG_STATUS);
         if (!(st & 1) && (st & 2)) { rc = 0; break; }
@@ -198,6 +201,8 @@ extern "C" int tg_rtl_run(tg_rtl *r, const tg_rtl_launch *l, uint64_t max_cycles
     }
     return rc;
 }
+
+extern "C" void tg_rtl_stop(tg_rtl *r) { r->stop = true; }
 
 extern "C" const char *tg_rtl_fault_name(uint32_t kind)
 {

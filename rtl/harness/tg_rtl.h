@@ -52,8 +52,11 @@ void tg_rtl_on_commit(tg_rtl *r, tg_rtl_commit_fn fn, void *user);
 /* One clock cycle (rising edge), serving the memory port. */
 void tg_rtl_step(tg_rtl *r);
 /* Writes the launch registers, starts, steps until done or fault or max_cycles (0: no limit).
- * Returns 0 on success, 1 on a fault (res filled), -1 when max_cycles ran out. */
+ * Returns 0 on success, 1 on a fault (res filled), -1 when max_cycles ran out, -2 when a commit
+ * callback called tg_rtl_stop. */
 int tg_rtl_run(tg_rtl *r, const tg_rtl_launch *l, uint64_t max_cycles, tg_rtl_result *res);
+/* Asks a running tg_rtl_run to return (-2) after the current cycle; for commit callbacks. */
+void tg_rtl_stop(tg_rtl *r);
 const char *tg_rtl_fault_name(uint32_t kind);
 
 #ifdef __cplusplus

@@ -1,7 +1,9 @@
-/* tgrtl.c: `tgrtl KERNEL --grid N --block N [--arg SPEC]... [--kernel NAME] [--trace out.vcd]`:
- * runs one kernel (.tgasm or .tgbin) on the Verilated RTL, the way `tgpu run` runs it on the
- * simulator. Argument specs follow tgpu run: u32:V i32:V f32:V in:FILE out:BYTES:FILE.
- * Prints cycles, warp-instructions and the simulation speed; exit 1 on a fault, 2 on bad input. */
+/* tgrtl.c: `tgrtl KERNEL --grid N --block N [--arg SPEC]... [--kernel NAME] [--trace out.vcd]
+ * [--no-lockstep]`: runs one kernel (.tgasm or .tgbin) on the Verilated RTL, in lockstep with the
+ * simulator (rtl/harness/lockstep.h) unless --no-lockstep. Argument specs follow tgpu run:
+ * u32:V i32:V f32:V in:FILE out:BYTES:FILE. Buffers are allocated by the simulator and mirrored
+ * into the RTL's memory at the same addresses. Prints cycles, warp-instructions and the simulation
+ * speed; exit 1 on a fault or a lockstep mismatch, 2 on bad input. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +12,9 @@
 
 #include "isa/asm.h"
 #include "isa/tgbin.h"
+#include "rtl/harness/lockstep.h"
 #include "rtl/harness/tg_rtl.h"
+#include "sim/sim.h"
 
 #define MAX_ARGS 16
 #define MEM_BYTES (64u << 20)
@@ -20,7 +24,10 @@ typedef struct arg { const char *spec; uint32_t value; const char *out_file; uin
 static void usage(FILE *f)
 {
     fprintf(f, "usage: tgrtl KERNEL.tgasm|.tgbin --grid N --block N [--arg SPEC]... [--kernel NAME] [--trace OUT.vcd]\n"
-               "  --arg SPEC   in parameter order: u32:V i32:V f32:V in:FILE out:BYTES:FILE\n"
+               "             [--no-lockstep] [--max-cycles N]\n"
+               "  --arg SPEC      in parameter order: u32:V i32:V f32:V in:FILE out:BYTES:FILE\n"
+               "  --no-lockstep   run the RTL alone (default: every retired warp-instruction is checked\n"
+               "                  against the simulator, and final memory too)\n"
                "  1-D grids and blocks only; at most %d threads per block (the RTL's configuration)\n",
             TG_RTL_WARPS * TG_RTL_LANES);
 }
@@ -40,7 +47,7 @@ static void *read_file(const char *path, size_t *len)
 }
 
 /* Parses one --arg; buffers get device memory from a bump pointer. */
-static int parse_arg(tg_rtl *r, arg *a, uint32_t *next)
+static int parse_arg(tg_sim *sim, arg *a)
 {
     const char *s = a->spec;
     char *end;
@@ -66,11 +73,10 @@ static int parse_arg(tg_rtl *r, arg *a, uint32_t *next)
         a->out_file = end + 1;
         data = calloc(1, len);
     } else goto bad;
-    if (len > MEM_BYTES - *next) { fprintf(stderr, "tgrtl: --arg %s: out of device memory\n", s); free(data); return -1; }
-    a->value = *next;
+    a->value = len <= MEM_BYTES ? tg_sim_alloc(sim, (uint32_t)len) : 0;
+    if (!a->value) { fprintf(stderr, "tgrtl: --arg %s: out of device memory\n", s); free(data); return -1; }
     a->bytes = (uint32_t)len;
-    tg_rtl_write(r, *next, data, len);
-    *next += ((uint32_t)len + 255) & ~255u;
+    tg_sim_write(sim, a->value, data, len);
     free(data);
     return 0;
 bad:
@@ -81,6 +87,8 @@ bad:
 int main(int argc, char **argv)
 {
     const char *path = NULL, *kname = NULL, *trace = NULL;
+    int lockstep = 1;
+    uint64_t max_cycles = 0;
     uint32_t grid = 0, block = 0;
     arg args[MAX_ARGS];
     int nargs = 0;
@@ -91,6 +99,8 @@ int main(int argc, char **argv)
         else if (i + 1 < argc && !strcmp(a, "--block")) block = (uint32_t)strtoul(argv[++i], NULL, 0);
         else if (i + 1 < argc && !strcmp(a, "--kernel")) kname = argv[++i];
         else if (i + 1 < argc && !strcmp(a, "--trace")) trace = argv[++i];
+        else if (i + 1 < argc && !strcmp(a, "--max-cycles")) max_cycles = strtoull(argv[++i], NULL, 0);
+        else if (!strcmp(a, "--no-lockstep")) lockstep = 0;
         else if (i + 1 < argc && !strcmp(a, "--arg")) {
             if (nargs == MAX_ARGS) { fprintf(stderr, "tgrtl: more than %d --arg\n", MAX_ARGS); return 2; }
             args[nargs++] = (arg){ .spec = argv[++i] };
@@ -115,35 +125,66 @@ int main(int argc, char **argv)
         tg_module_free(&m);
         return 2;
     }
+    tg_sim_config cfg;
+    tg_sim_config_default(&cfg);
+    cfg.warp_size = TG_RTL_LANES;
+    cfg.num_sms = 1;
+    cfg.global_bytes = MEM_BYTES;
+    tg_sim *sim = tg_sim_create(&cfg);
     tg_rtl *r = tg_rtl_create(MEM_BYTES, trace);
-    if (!r || tg_rtl_load_code(r, m.code, m.ncode)) {
-        fprintf(stderr, "tgrtl: %s: %u instructions do not fit the RTL's instruction memory\n", path, m.ncode);
-        tg_rtl_destroy(r); tg_module_free(&m);
-        return 2;
-    }
-    uint32_t next = 0x1000, pblock = 0x100;
+    if (!sim || !r) { fprintf(stderr, "tgrtl: out of memory\n"); tg_sim_destroy(sim); tg_rtl_destroy(r); tg_module_free(&m); return 2; }
     uint8_t params[256] = {0};
     int rc = 0;
     for (int i = 0; i < nargs && rc == 0; i++) {
-        rc = parse_arg(r, &args[i], &next);
+        rc = parse_arg(sim, &args[i]);
         if (rc == 0 && k->params[i].offset + 4 <= sizeof params)
             memcpy(params + k->params[i].offset, &args[i].value, 4);   /* 8-byte params: high word 0 */
     }
-    if (rc || k->param_bytes > sizeof params) { tg_rtl_destroy(r); tg_module_free(&m); return 2; }
-    tg_rtl_write(r, pblock, params, k->param_bytes);
-    tg_rtl_launch l = { k->entry, k->end, grid, block, pblock, k->param_bytes, k->shared_bytes };
-    tg_rtl_result res;
+    if (rc == 0 && k->param_bytes > sizeof params) { fprintf(stderr, "tgrtl: parameter block over %zu bytes\n", sizeof params); rc = -1; }
+    if (rc) { tg_sim_destroy(sim); tg_rtl_destroy(r); tg_module_free(&m); return 2; }
+    tg_launch l = { .module = &m, .kernel = k, .grid = { grid, 1, 1 }, .block = { block, 1, 1 }, .params = params,
+                    .param_bytes = k->param_bytes };
+    static tg_lockstep_result ls;
+    tg_rtl_result res = {0};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int run = tg_rtl_run(r, &l, 0, &res);
+    int run;
+    if (lockstep) {
+        run = tg_lockstep_run(r, sim, &l, max_cycles, &ls);
+        res.cycles = ls.rtl_cycles;
+        res.warp_instrs = ls.commits;
+    } else {
+        run = tg_lockstep_setup(r, sim, &l, &ls);
+        if (run == 0) {
+            tg_rtl_launch rl = tg_lockstep_rtl_launch(&l);
+            run = tg_rtl_run(r, &rl, max_cycles, &res);
+        }
+    }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double sec = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
-    if (run == 1) {
+    int failed = 0;
+    if (lockstep && run != TG_LOCKSTEP_MATCH) {
+        fprintf(stderr, "%s", ls.report);
+        failed = run == TG_LOCKSTEP_BAD_SETUP ? 2 : 1;
+    } else if (lockstep && ls.fault_kind) {
+        char line[512];
+        tg_fault_format(&ls.fault, line, sizeof line);
+        fprintf(stderr, "%s\n(the RTL reported the same fault; lockstep matched %llu warp-instructions before it)\n",
+                line, (unsigned long long)ls.commits);
+        failed = 1;
+    } else if (!lockstep && run == TG_LOCKSTEP_BAD_SETUP) {
+        fprintf(stderr, "%s", ls.report);
+        failed = 2;
+    } else if (!lockstep && run == 1) {
         fprintf(stderr, "fault: %s: kernel %s block %u warp %u lane %u pc %u address 0x%08x\n",
                 tg_rtl_fault_name(res.fault_kind), k->name, res.fault_block, res.fault_warp, res.fault_lane,
                 res.fault_pc, res.fault_addr);
-        rc = 1;
-    } else {
+        failed = 1;
+    } else if (!lockstep && run != 0) {
+        fprintf(stderr, "tgrtl: the RTL did not finish within %llu cycles\n", (unsigned long long)max_cycles);
+        failed = 1;
+    }
+    if (!failed) {
         for (int i = 0; i < nargs; i++) {
             if (!args[i].out_file) continue;
             uint8_t *buf = malloc(args[i].bytes);
@@ -151,15 +192,18 @@ int main(int argc, char **argv)
             if (!buf || !f || tg_rtl_read(r, args[i].value, buf, args[i].bytes) ||
                 fwrite(buf, 1, args[i].bytes, f) != args[i].bytes) {
                 fprintf(stderr, "tgrtl: cannot write %s\n", args[i].out_file);
-                rc = 2;
+                failed = 2;
             }
             if (f) fclose(f);
             free(buf);
         }
-        printf("%s: %llu cycles, %llu warp-instructions, %.0f cycles/s simulated\n", k->name,
+        printf("%s: %llu cycles, %llu warp-instructions, %.0f cycles/s simulated%s\n", k->name,
                (unsigned long long)res.cycles, (unsigned long long)res.warp_instrs,
-               sec > 0 ? (double)res.cycles / sec : 0.0);
+               sec > 0 ? (double)res.cycles / sec : 0.0,
+               lockstep ? "; lockstep with the simulator: every warp-instruction and final memory match" : "");
     }
+    rc = failed;
+    tg_sim_destroy(sim);
     tg_rtl_destroy(r);
     tg_module_free(&m);
     return rc;
