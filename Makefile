@@ -101,8 +101,14 @@ $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(TGPU): $(TOOL_OBJS) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(TOOL_OBJS) $(LIB) $(LDLIBS)
+include rtl/rtl.mk
+
+# With Verilator installed (RTL=1, the default then), tgpu links the Verilated RTL for
+# `tgpu run --backend rtl` and the device layer's rtl backend; without it those say so.
+RTL ?= $(if $(shell command -v verilator 2>/dev/null),1,0)
+TGPU_RTL := $(if $(filter 1,$(RTL)),$(BUILD)/rtl/rtl_run.o $(RTL_HOBJS) $(RTL_LIB))
+$(TGPU): $(TOOL_OBJS) $(LIB) $(TGPU_RTL)
+	$(if $(TGPU_RTL),$(CXX),$(CC)) $(LDFLAGS) -o $@ $(TOOL_OBJS) $(TGPU_RTL) $(LIB) $(LDLIBS)
 
 $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(LIB)
 	@mkdir -p $(dir $@)
@@ -166,6 +172,5 @@ clean:
 	rm -rf build build-san build-fuzz build-clang build-rtl
 
 # The RTL (issue 5): Verilator model, harness, tests, synthesis report.
-include rtl/rtl.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

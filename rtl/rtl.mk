@@ -13,6 +13,10 @@ RTL_SV    := rtl/tg32_pkg.sv $(filter-out rtl/tg32_pkg.sv,$(sort $(wildcard rtl/
 RTL_LIB   := $(RTL_MODEL)/obj/Vgpu_top__ALL.a
 RTL_HOBJS := $(RTL_DIR)/tg_rtl.o $(RTL_DIR)/lockstep.o $(RTL_MODEL)/verilated.o $(RTL_MODEL)/verilated_vcd_c.o \
              $(RTL_MODEL)/verilated_threads.o
+# The model's shape comes from rtl/harness/tg_rtl.h (TG_RTL_LANES ...), which the harness compiles with.
+rtl_shape = $(shell sed -n 's/^\#define TG_RTL_$(1) \([0-9]*\).*/\1/p' rtl/harness/tg_rtl.h)
+RTL_GFLAGS := -GLANES=$(call rtl_shape,LANES) -GWARPS=$(call rtl_shape,WARPS) -GNREGS=$(call rtl_shape,NREGS) \
+              -GSHARED_WORDS=$(call rtl_shape,SHARED_WORDS)
 VERILATOR_ROOT ?= $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)
 RTL_VFLAGS   := -std=c++17 -faligned-new -O1 -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd
 RTL_CXXFLAGS := -std=c++17 -faligned-new -O1 $(filter -fsanitize=% -g,$(OPT)) -I$(RTL_MODEL)/obj -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd -I.
@@ -28,9 +32,9 @@ rtl-pkg: $(RTL_DIR)/gen_pkg
 	$(RTL_DIR)/gen_pkg > rtl/tg32_pkg.sv
 
 # Verilator turns the SystemVerilog into C++ and compiles it at -O1 (build time over speed).
-$(RTL_LIB): $(RTL_SV)
+$(RTL_LIB): $(RTL_SV) rtl/harness/tg_rtl.h
 	@mkdir -p $(RTL_MODEL)/obj
-	verilator --cc --trace -Wall -Wno-UNUSEDPARAM -Wno-UNUSEDSIGNAL --top-module gpu_top \
+	verilator --cc --trace -Wall -Wno-UNUSEDPARAM -Wno-UNUSEDSIGNAL --top-module gpu_top $(RTL_GFLAGS) \
 	  --Mdir $(RTL_MODEL)/obj $(RTL_SV)
 	$(MAKE) -s -C $(RTL_MODEL)/obj -f Vgpu_top.mk OPT_FAST="-O1" OPT_SLOW="-O1" Vgpu_top__ALL.a
 

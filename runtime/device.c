@@ -40,6 +40,7 @@ tg_dev *tg_dev_open(const tg_dev_options *o, char *err, size_t errlen)
     switch (o->backend) {
     case TG_BACKEND_CPU: be = &tg_dev_backend_cpu; break;
     case TG_BACKEND_SIM: be = &tg_dev_backend_sim; break;
+    case TG_BACKEND_RTL: be = &tg_dev_backend_rtl; break;
     case TG_BACKEND_CUDA: be = &tg_dev_backend_cuda; break;
     default:
         snprintf(err, errlen, "backend '%s' is not built into this tgpu", tg_backend_name(o->backend));

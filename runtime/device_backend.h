@@ -40,6 +40,7 @@ int tg_dev_fail(tg_dev *d, const char *fmt, ...) __attribute__((format(printf, 2
 
 extern const tg_dev_backend tg_dev_backend_cpu;
 extern const tg_dev_backend tg_dev_backend_sim;
+extern const tg_dev_backend tg_dev_backend_rtl;
 extern const tg_dev_backend tg_dev_backend_cuda;
 
 #endif

@@ -1,6 +1,8 @@
 /* device_sim.c: the `sim` backend: kernels/NAME.cu, compiled through nvcc -ptx and the PTX front-end
  * into .tgbin images (the build puts them in $(BUILD)/kernels/), run on libtgsim. Device pointers
- * are the simulator's 32-bit global addresses. */
+ * are the simulator's 32-bit global addresses. The `rtl` backend is the same with launches sent
+ * to the Verilated RTL in lockstep with the simulator (rtl/harness/rtl_run.h), whose memory stays
+ * the one copy. */
 #include "runtime/device_backend.h"
 
 #include <dirent.h>
@@ -8,12 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TG_RTL_RUN_WEAK   /* linked only into builds that have Verilator */
+#include "rtl/harness/rtl_run.h"
 #include "sim/sim.h"
 
 #define MAX_MODULES 32
 
 typedef struct sim_backend {
     tg_sim *sim;
+    int rtl;                 /* launches run on the RTL */
+    int lockstep;
     int nmodules;
     tg_module modules[MAX_MODULES];
 } sim_backend;
@@ -45,13 +51,21 @@ static int load_kernels(tg_dev *d, sim_backend *b, const char *dir)
     return rc;
 }
 
-static int sim_open(tg_dev *d, const tg_dev_options *o)
+static int open_backend(tg_dev *d, const tg_dev_options *o, int rtl)
 {
     sim_backend *b = calloc(1, sizeof *b);
     if (!b) return tg_dev_fail(d, "out of memory");
     d->impl = b;
     tg_sim_config c;
     tg_sim_config_default(&c);
+    if (rtl) {
+        if (!tg_rtl_run_launch) return tg_dev_fail(d, "this build has no RTL (install verilator, then make clean all)");
+        if (o->cycle_mode) return tg_dev_fail(d, "the rtl backend counts the RTL's own cycles: cycle mode is the sim backend's");
+        tg_rtl_sim_config(&c);
+        b->rtl = 1;
+        const char *env = getenv("TGPU_RTL_LOCKSTEP");
+        b->lockstep = !env || strcmp(env, "0");
+    }
     c.cycle_mode = o->cycle_mode;
     c.timing_preset = o->sim_config;
     c.watchdog = 20000000000ull;   /* a runaway kernel stops instead of hanging the model */
@@ -60,6 +74,9 @@ static int sim_open(tg_dev *d, const tg_dev_options *o)
     if (!b->sim) return tg_dev_fail(d, "%s", err);
     return load_kernels(d, b, o->kernel_dir ? o->kernel_dir : "build/kernels");
 }
+
+static int sim_open(tg_dev *d, const tg_dev_options *o) { return open_backend(d, o, 0); }
+static int rtl_open(tg_dev *d, const tg_dev_options *o) { return open_backend(d, o, 1); }
 
 static void sim_close(tg_dev *d)
 {
@@ -126,7 +143,17 @@ static int sim_launch(tg_dev *d, const char *name, tg_dev_dim grid, tg_dev_dim b
                     .params = params, .param_bytes = k->param_bytes };
     tg_run_stats st = {0};
     tg_fault f;
-    if (tg_sim_launch(b->sim, &l, &st, &f) != 0) {
+    if (b->rtl) {
+        static char report[8192];
+        tg_rtl_run_opts ro = { .lockstep = b->lockstep };
+        int rc = tg_rtl_run_launch(b->sim, &l, &ro, &st, &f, report, sizeof report);
+        if (rc == 2) return tg_dev_fail(d, "kernel %s on the RTL: %.400s", name, report);
+        if (rc == 1) {
+            char line[512];
+            tg_fault_format(&f, line, sizeof line);
+            return tg_dev_fail(d, "%s", line);
+        }
+    } else if (tg_sim_launch(b->sim, &l, &st, &f) != 0) {
         char line[512];
         tg_fault_format(&f, line, sizeof line);
         return tg_dev_fail(d, "%s", line);
@@ -148,4 +175,8 @@ static void sim_report(tg_dev *d, FILE *f)
 
 const tg_dev_backend tg_dev_backend_sim = {
     "sim", sim_open, sim_close, sim_alloc, sim_free, sim_upload, sim_download, NULL, sim_launch, sim_report, NULL, NULL,
+};
+
+const tg_dev_backend tg_dev_backend_rtl = {
+    "rtl", rtl_open, sim_close, sim_alloc, sim_free, sim_upload, sim_download, NULL, sim_launch, NULL, NULL, NULL,
 };

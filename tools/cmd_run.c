@@ -11,6 +11,9 @@
 #include <string.h>
 #include <time.h>
 
+#define TG_RTL_RUN_WEAK   /* the RTL is linked only where Verilator is installed */
+#include "rtl/harness/rtl_run.h"
+#include "rtl/harness/tg_rtl.h"
 #include "sim/sim.h"
 #include "tools/commands.h"
 #include "tools/load.h"
@@ -44,7 +47,12 @@ static void usage(FILE *f)
         "  --stats-json FILE   cycle mode: the same as JSON\n"
         "  --trace FILE        cycle mode: trace every issued instruction; .txt per-cycle lines, .json\n"
         "                      Chrome trace events (Perfetto), .vcd waveforms (GTKWave)\n"
-        "  --trace-core N, --trace-warp N   .txt traces: only this core / warp slot\n");
+        "  --trace-core N, --trace-warp N   .txt traces: only this core / warp slot\n"
+        "  --backend sim|rtl   sim (default), or the Verilated RTL (warps of %d lanes, one core, 1-D\n"
+        "                      launches of up to %d threads), in lockstep with the simulator: every\n"
+        "                      retired warp-instruction and final memory are compared; --trace F.vcd\n"
+        "                      writes the RTL's waveform\n"
+        "  --no-lockstep       with --backend rtl: run the RTL alone\n", TG_RTL_LANES, TG_RTL_LANES * TG_RTL_WARPS);
 }
 
 static int parse_dim(const char *s, tg_dim3 *d)
@@ -160,7 +168,7 @@ int tg_cmd_run(int argc, char **argv) { return tg_run_main(argc, argv, NULL, NUL
 int tg_run_main(int argc, char **argv, const tg_timing_hooks *hooks, tg_timing_config *cfg_out)
 {
     const char *path = NULL, *kname = NULL, *stats_json = NULL, *trace = NULL;
-    int show_stats = 0, trace_core = -1, trace_warp = -1;
+    int show_stats = 0, trace_core = -1, trace_warp = -1, rtl = 0, lockstep = 1, sim_shape = 0;
     tg_dim3 grid = { 0, 0, 0 }, block = { 0, 0, 0 };
     run_arg args[MAX_ARGS];
     int nargs = 0;
@@ -171,6 +179,7 @@ int tg_run_main(int argc, char **argv, const tg_timing_hooks *hooks, tg_timing_c
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return 0; }
         if (!strcmp(a, "--stats")) { show_stats = 1; continue; }
+        if (!strcmp(a, "--no-lockstep")) { lockstep = 0; continue; }
         if (a[0] != '-') {
             if (path) { fprintf(stderr, "tgpu run: more than one kernel file (%s)\n", a); return 2; }
             path = a;
@@ -193,10 +202,15 @@ int tg_run_main(int argc, char **argv, const tg_timing_hooks *hooks, tg_timing_c
             long w = strtol(v, &end, 0);
             if (*end || w < 1 || w > 32) { fprintf(stderr, "tgpu run: --warp-size must be 1..32\n"); return 2; }
             cfg.warp_size = (unsigned)w;
+            sim_shape = 1;
+        } else if (!strcmp(a, "--backend")) {
+            if (strcmp(v, "sim") && strcmp(v, "rtl")) { fprintf(stderr, "tgpu run: --backend takes sim or rtl\n"); return 2; }
+            rtl = !strcmp(v, "rtl");
         } else if (!strcmp(a, "--sms")) {
             long w = strtol(v, &end, 0);
             if (*end || w < 1 || w > 1024) { fprintf(stderr, "tgpu run: --sms must be 1..1024\n"); return 2; }
             cfg.num_sms = (unsigned)w;
+            sim_shape = 1;
         } else if (!strcmp(a, "--mode")) {
             if (strcmp(v, "func") && strcmp(v, "cycle")) { fprintf(stderr, "tgpu run: --mode takes func or cycle\n"); return 2; }
             cfg.cycle_mode = !strcmp(v, "cycle");
@@ -207,7 +221,26 @@ int tg_run_main(int argc, char **argv, const tg_timing_hooks *hooks, tg_timing_c
         else if (!strcmp(a, "--trace-warp")) trace_warp = atoi(v);
         else { fprintf(stderr, "tgpu run: unknown option %s (see --help)\n", a); return 2; }
     }
-    if ((show_stats || stats_json || trace || cfg.timing_preset) && !cfg.cycle_mode) {
+    if (rtl) {
+        if (!tg_rtl_run_launch) {
+            fprintf(stderr, "tgpu run: this tgpu was built without the RTL (install verilator, then make clean all)\n");
+            return 2;
+        }
+        if (cfg.cycle_mode || show_stats || stats_json || cfg.timing_preset || sim_shape || hooks ||
+            (trace && (!strrchr(trace, '.') || strcmp(strrchr(trace, '.'), ".vcd")))) {
+            fprintf(stderr, "tgpu run: --backend rtl runs the RTL's own shape (warps of %d lanes, one core) and takes "
+                            "--trace FILE.vcd for its waveform; cycle-mode options, --warp-size and --sms are the simulator's\n",
+                    TG_RTL_LANES);
+            return 2;
+        }
+        uint64_t watchdog = cfg.watchdog;
+        tg_rtl_sim_config(&cfg);
+        cfg.watchdog = watchdog;
+    } else if (!lockstep) {
+        fprintf(stderr, "tgpu run: --no-lockstep goes with --backend rtl\n");
+        return 2;
+    }
+    if (!rtl && (show_stats || stats_json || trace || cfg.timing_preset) && !cfg.cycle_mode) {
         fprintf(stderr, "tgpu run: --config, --stats, --stats-json and --trace need --mode cycle\n");
         return 2;
     }
@@ -237,7 +270,7 @@ int tg_run_main(int argc, char **argv, const tg_timing_hooks *hooks, tg_timing_c
         rc = 2;
     }
     if (sim && cfg_out && tg_sim_timing_config(sim)) *cfg_out = *tg_sim_timing_config(sim);
-    if (sim && trace) {
+    if (sim && trace && !rtl) {
         const char *dot = strrchr(trace, '.');
         int fmt = dot && !strcmp(dot, ".json") ? TG_TRACE_JSON : dot && !strcmp(dot, ".vcd") ? TG_TRACE_VCD :
                   dot && !strcmp(dot, ".txt") ? TG_TRACE_TEXT : -1;
@@ -264,10 +297,25 @@ int tg_run_main(int argc, char **argv, const tg_timing_hooks *hooks, tg_timing_c
         tg_fault f;
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        int lrc = tg_sim_launch(sim, &l, &st, &f);
+        int lrc;
+        if (rtl) {
+            static char report[8192];
+            tg_rtl_run_opts ro = { .lockstep = lockstep, .vcd = trace, .max_cycles = 0 };
+            lrc = tg_rtl_run_launch(sim, &l, &ro, &st, &f, report, sizeof report);
+            if (lrc == 2) {
+                fprintf(stderr, "%s", report);
+                if (report[0] && report[strlen(report) - 1] != '\n') fputc('\n', stderr);
+                rc = strstr(report, "lockstep mismatch") ? 1 : 2;
+                lrc = 0;
+            }
+        } else {
+            lrc = tg_sim_launch(sim, &l, &st, &f);
+        }
         clock_gettime(CLOCK_MONOTONIC, &t1);
         double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
-        if (lrc) {
+        if (rc) {
+            /* reported above */
+        } else if (lrc) {
             char line[512];
             tg_fault_format(&f, line, sizeof line);
             fprintf(stderr, "%s\n", line);
@@ -288,7 +336,10 @@ int tg_run_main(int argc, char **argv, const tg_timing_hooks *hooks, tg_timing_c
                        k->name, grid.x, grid.y, grid.z, block.x, block.y, block.z,
                        (unsigned long long)st.warp_instrs, (unsigned long long)st.thread_instrs);
                 if (cfg.cycle_mode) printf("%llu cycles (%s), ", (unsigned long long)st.cycles, tg_sim_timing_config(sim)->name);
-                printf("%.3f s (%.1f M thread-instr/s)\n", s, s > 0 ? (double)st.thread_instrs / s / 1e6 : 0.0);
+                if (rtl) printf("%llu RTL cycles, ", (unsigned long long)st.cycles);
+                printf("%.3f s (%.1f M thread-instr/s", s, s > 0 ? (double)st.thread_instrs / s / 1e6 : 0.0);
+                if (rtl) printf(", %.2f M RTL cycles/s", s > 0 ? (double)st.cycles / s / 1e6 : 0.0);
+                printf(")%s\n", rtl && lockstep ? "; lockstep with the simulator: every warp-instruction and final memory match" : "");
             }
             tg_timing_stats ts;
             if (rc == 0 && cfg.cycle_mode && tg_sim_timing_stats(sim, &ts) == 0) {

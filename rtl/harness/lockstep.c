@@ -162,6 +162,7 @@ static void on_commit(const tg_rtl_commit *c, void *user)
         return;
     }
     ls->res->commits++;
+    ls->res->thread_instrs += (uint64_t)__builtin_popcount(c->mask);
     if (c->warp < TG_RTL_WARPS) ls->hist[c->warp][ls->nhist[c->warp]++ % HISTORY] = *c;
 }
 

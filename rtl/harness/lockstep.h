@@ -23,6 +23,7 @@ enum tg_lockstep_status {
 typedef struct tg_lockstep_result {
     int status;                 /* enum tg_lockstep_status */
     uint64_t commits;           /* warp-instructions compared */
+    uint64_t thread_instrs;     /* their executed lanes, summed */
     uint64_t rtl_cycles;
     int fault_kind;             /* the fault both sides agreed on (TG_FAULT_NONE if none) */
     tg_fault fault;             /* the simulator's record of it */

@@ -11,9 +11,13 @@
 extern "C" {
 #endif
 
-#define TG_RTL_LANES 8     /* must match gpu_top's LANES */
-#define TG_RTL_WARPS 4
+/* The shape the Verilated model is built with: rtl/rtl.mk reads these lines and passes them to
+ * gpu_top's parameters, so they are the one source. Warps of 32 lanes, as CUDA C assumes, and
+ * blocks of up to 256 threads with 32 KiB of shared memory: what the LLM's kernels need. */
+#define TG_RTL_LANES 32
+#define TG_RTL_WARPS 8
 #define TG_RTL_NREGS 32
+#define TG_RTL_SHARED_WORDS 8192
 #define TG_RTL_FAULT_UNIMPLEMENTED 15
 
 typedef struct tg_rtl tg_rtl;
