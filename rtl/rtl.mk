@@ -70,3 +70,12 @@ $(BUILD)/tests/test_lockstep: $(RTL_DIR)/test_lockstep.o $(RTL_HOBJS) $(RTL_LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $(RTL_DIR)/test_lockstep.o $(RTL_HOBJS) $(RTL_LIB) $(LIB) $(LDLIBS)
 test: $(BUILD)/tests/test_lockstep
+
+# test_ptx_kernels again, every launch on the RTL in lockstep with the simulator.
+$(RTL_DIR)/test_ptx_kernels_rtl.o: tests/unit/test_ptx_kernels.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DTG_TEST_RTL -c $< -o $@
+$(BUILD)/tests/test_ptx_kernels_rtl: $(RTL_DIR)/test_ptx_kernels_rtl.o $(RTL_DIR)/rtl_run.o $(RTL_HOBJS) $(RTL_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) -o $@ $< $(RTL_DIR)/rtl_run.o $(RTL_HOBJS) $(RTL_LIB) $(LIB) $(LDLIBS)
+test rtl: $(BUILD)/tests/test_ptx_kernels_rtl

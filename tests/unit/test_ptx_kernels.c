@@ -12,7 +12,11 @@
  *              doubled for the reference's own rounding) plus 1e-30 for all-zero rows.
  *   sfu        kernels using __expf/__powf/__sinf/__cosf (TG32's SFU approximations): a relative
  *              1e-4 of the result's scale: the SFU's documented error is a few 2^-22 relative, and
- *              the rest is reordering. */
+ *              the rest is reordering.
+ *
+ * Built a second time as test_ptx_kernels_rtl (rtl/rtl.mk, -DTG_TEST_RTL): every launch then runs
+ * on the Verilated RTL in lockstep with the simulator (rtl/harness/rtl_run.h), so the same kernels
+ * and checks cover the RTL too. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +26,9 @@
 #include "runtime/gguf.h"
 #include "sim/sim.h"
 #include "tools/ptx/ptx.h"
+#ifdef TG_TEST_RTL
+#include "rtl/harness/rtl_run.h"
+#endif
 
 static int failures;
 static tg_sim *sim;
@@ -89,7 +96,16 @@ static int launch(const tg_module *m, const char *name, tg_dim3 grid, tg_dim3 bl
     }
     tg_launch l = { m, k, grid, block, params, k->param_bytes, dyn };
     tg_fault f;
+#ifdef TG_TEST_RTL
+    static char report[8192];
+    tg_rtl_run_opts o = { .lockstep = 1 };
+    tg_run_stats st;
+    int rc = tg_rtl_run_launch(sim, &l, &o, &st, &f, report, sizeof report);
+    if (rc == 2) { fprintf(stderr, "%s: %s", name, report); failures++; return -1; }
+    if (rc) {
+#else
     if (tg_sim_launch(sim, &l, NULL, &f)) {
+#endif
         char buf[512];
         tg_fault_format(&f, buf, sizeof buf);
         fprintf(stderr, "%s: %s\n", name, buf);
@@ -448,7 +464,11 @@ static void test_attention(unsigned max_regs)
 int main(void)
 {
     tg_sim_config c;
+#ifdef TG_TEST_RTL
+    tg_rtl_sim_config(&c);
+#else
     tg_sim_config_default(&c);
+#endif
     c.global_bytes = 64u << 20;
     c.watchdog = 200000000;
     sim = tg_sim_create(&c);
