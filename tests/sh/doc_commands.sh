@@ -70,9 +70,11 @@ split() {
     END { if (inb) { NR = start; lint("a fence that is never closed") } }' "$1"
 }
 
-fails=0; pages=0; nrun=0; nskip=0; skipped=()
-for page in "$root"/README.md "$root"/docs/*.md "$root"/docs/labs/*.md; do
-  name=${page#"$root"/}; work="$tmp/page$pages"; meta="$work/.doc"; pages=$((pages + 1))
+# check_page PAGE: prints one line (ok or FAIL, with details); returns 1 when the page fails. Adds
+# to nrun and nskip and appends each skipped block's "page:line: reason" to the array skipped.
+check_page() {
+  local page="$1" name=${1#"$root"/} work="$tmp/page$((seq++))" run=0 skip=0 line kind arg e img b t0
+  local meta="$work/.doc"; pages=$((pages + 1))
   mkdir -p "$meta" "$work/docs/img"
   for e in "$root"/*; do
     case "$(basename "$e")" in build|docs) ;; *) ln -s "$e" "$work/$(basename "$e")";; esac
@@ -83,10 +85,10 @@ for page in "$root"/README.md "$root"/docs/*.md "$root"/docs/labs/*.md; do
   split "$page" "$meta"
   if [ -s "$meta/lint" ]; then
     echo "FAIL  $name: blocks the doc-test cannot classify:"
-    awk -F'\t' -v n="$name" '{ print "      | " n ":" $1 ": " $2 }' "$meta/lint"; fails=$((fails + 1)); continue
+    awk -F'\t' -v n="$name" '{ print "      | " n ":" $1 ": " $2 }' "$meta/lint"; return 1
   fi
   # the page's script: its runnable blocks in order, each preceded by an echo of where it starts
-  run=0; skip=0; : > "$meta/doc.sh"
+  : > "$meta/doc.sh"
   while IFS=$'\t' read -r line kind arg; do
     if [ "$kind" = needs ] && ! (cd "$work" && PATH="$tmp/bin:$PATH" command -v "$arg" > /dev/null); then
       kind=skip; arg="needs $arg, which is not here"
@@ -97,7 +99,7 @@ for page in "$root"/README.md "$root"/docs/*.md "$root"/docs/labs/*.md; do
     run=$((run + 1)); printf 'echo "--- %s:%s"\n' "$name" "$line" >> "$meta/doc.sh"; cat "$meta/b.$line" >> "$meta/doc.sh"
   done < "$meta/blocks"
   nrun=$((nrun + run)); nskip=$((nskip + skip))
-  if [ $run -eq 0 ]; then echo "ok    $name (nothing to run, $skip skipped)"; continue; fi
+  if [ $run -eq 0 ]; then echo "ok    $name (nothing to run, $skip skipped)"; return 0; fi
   cat > "$meta/prelude.sh" <<PRE
 set -eo pipefail
 export PATH="$tmp/bin:\$PATH"
@@ -110,19 +112,46 @@ make() { case " \$* " in
          command make --no-print-directory -C "$root" BUILD="$BUILD" "\${a[@]}"; }
 PRE
   t0=$SECONDS
-  if (cd "$work" && bash -c 'source .doc/prelude.sh; source .doc/doc.sh' > "$meta/log" 2>&1); then
-    echo "ok    $name ($run run, $skip skipped, $((SECONDS - t0)) s)"
-    # images the page's commands drew: the same bytes as the committed ones? (a note, not a failure:
-    # a PNG encoder or gnuplot of another version may write other bytes for the same picture)
-    for img in "$work"/docs/img/*; do
-      b=$(basename "$img")
-      if cmp -s "$img" "$root/docs/img/$b"; then echo "      docs/img/$b: redrawn, identical to the committed file"
-      else echo "      docs/img/$b: redrawn, differs from the committed file (encoder version, or a stale image)"; fi
-    done
-  else
+  if ! (cd "$work" && bash -c 'source .doc/prelude.sh; source .doc/doc.sh' > "$meta/log" 2>&1); then
     echo "FAIL  $name: a command failed; output:"; tail -n 25 "$meta/log" | sed 's/^/      | /'
-    fails=$((fails + 1))
+    return 1
   fi
+  echo "ok    $name ($run run, $skip skipped, $((SECONDS - t0)) s)"
+  # images the page's commands drew: the same bytes as the committed ones? (a note, not a failure:
+  # a PNG encoder or gnuplot of another version may write other bytes for the same picture)
+  for img in "$work"/docs/img/*; do
+    b=$(basename "$img")
+    if cmp -s "$img" "$root/docs/img/$b"; then echo "      docs/img/$b: redrawn, identical to the committed file"
+    else echo "      docs/img/$b: redrawn, differs from the committed file (encoder version, or a stale image)"; fi
+  done
+}
+
+seq=0; pages=0; nrun=0; nskip=0; skipped=()
+# Self-check first: pages that must fail (a failing command, each kind of hidden command), and one
+# that must pass with 1 block run and 2 skipped, so that this test can fail.
+mkdir -p "$tmp/self"
+q='```'
+printf '%s\n' "${q}sh" "true" "false" "$q" > "$tmp/self/fails.md"
+printf '%s\n' "$q" "ls" "$q" > "$tmp/self/unlabelled.md"
+printf '%s\n' "${q}text" "tgpu run x.tgasm" "$q" > "$tmp/self/text_command.md"
+printf '%s\n' "Run:" "" "    tgpu run x.tgasm" > "$tmp/self/indented.md"
+printf '%s\n' "${q}sh skip" "true" "$q" > "$tmp/self/bad_marker.md"
+printf '%s\n' "${q}sh" "tgpu --help > /dev/null" "$q" "${q}sh skip: a reason" "false" "$q" \
+  "${q}sh needs no-such-command-here" "false" "$q" "${q}text" "usage: tgpu run KERNEL" "$q" > "$tmp/self/good.md"
+for t in fails unlabelled text_command indented bad_marker; do
+  if check_page "$tmp/self/$t.md" > "$tmp/self/$t.log" 2>&1; then
+    echo "FAIL  self-check: a page with $t passed"; cat "$tmp/self/$t.log"; exit 1
+  fi
+done
+pages=0; nrun=0; nskip=0; skipped=()
+if ! check_page "$tmp/self/good.md" > "$tmp/self/good.log" 2>&1 || [ "$nrun $nskip" != "1 2" ]; then
+  echo "FAIL  self-check: a good page failed or was miscounted ($nrun run, $nskip skipped)"; cat "$tmp/self/good.log"; exit 1
+fi
+echo "ok    self-check: a failing command, an unlabelled fence, a command in a text block, an indented code block and a bad marker each fail a page"
+
+fails=0; pages=0; nrun=0; nskip=0; skipped=()
+for page in "$root"/README.md "$root"/docs/*.md "$root"/docs/labs/*.md; do
+  check_page "$page" || fails=$((fails + 1))
 done
 for s in "${skipped[@]}"; do echo "skip  $s"; done
 echo "doc_commands: $pages pages, $nrun sh blocks run, $nskip skipped (listed above), $fails failing page(s)"
