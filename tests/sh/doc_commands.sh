@@ -4,6 +4,8 @@
 #   ```sh                 commands: run, in page order, in one bash per page (set -e -o pipefail)
 #   ```sh needs CMD       run where CMD (a command, or an executable path such as build/rtl/tgrtl)
 #                         exists, else skipped with that reason; e.g. ```sh needs nvcc
+#   ```sh slow: REASON    run with a plain build, skipped with a sanitizer build (make test SAN=1 runs
+#                         this test again, where e.g. the 10 M-parameter model decodes ~40x slower)
 #   ```sh skip: REASON    shown to readers, never run: it needs an NVIDIA GPU, llama.cpp, a training
 #                         run, minutes of CPU, root, or it rewrites files of the tree. REASON is printed.
 #   ```text               output, diagrams, syntax (a usage line starts with "usage:"): never run
@@ -32,8 +34,11 @@ printf '#!/bin/sh\nexec "%s" "$@"\n' "$(command -v "$PYTHON")" > "$tmp/bin/pytho
 # nvcc: tgpu finds it on PATH or in /usr/local/cuda/bin, and so does `needs nvcc`
 [ -x /usr/local/cuda/bin/nvcc ] && ! command -v nvcc > /dev/null && ln -s /usr/local/cuda/bin/nvcc "$tmp/bin/nvcc"
 
+# a sanitizer build (make test SAN=1) runs ```sh slow blocks as skipped
+sanitized=0; grep -q __asan_init "$tgpu_abs" && sanitized=1
+
 # split PAGE DIR: writes DIR/blocks (one line per fenced sh block: LINE<TAB>KIND<TAB>ARG, KIND run,
-# needs or skip), DIR/b.LINE (each sh block's commands) and DIR/lint (LINE<TAB>problem).
+# needs, slow or skip), DIR/b.LINE (each sh block's commands) and DIR/lint (LINE<TAB>problem).
 split() {
   awk -v dir="$2" '
     function lint(msg) { printf "%d\t%s\n", NR, msg > (dir "/lint") }
@@ -47,7 +52,8 @@ split() {
           if (rest == "") kind = "run\t"
           else if (rest ~ /^needs [^ \t]+$/) { kind = "needs\t" substr(rest, 7) }
           else if (rest ~ /^skip: ./) kind = "skip\t" substr(rest, 7)
-          else { lint("unknown sh block marker \"" rest "\" (sh, sh needs CMD, sh skip: REASON)"); kind = "" }
+          else if (rest ~ /^slow: ./) kind = "slow\t" substr(rest, 7)
+          else { lint("unknown sh block marker \"" rest "\" (sh, sh needs CMD, sh slow: REASON, sh skip: REASON)"); kind = "" }
           if (kind != "") printf "%d\t%s\n", NR, kind > (dir "/blocks")
           printf "" > body
         }
@@ -92,6 +98,9 @@ check_page() {
   while IFS=$'\t' read -r line kind arg; do
     if [ "$kind" = needs ] && ! (cd "$work" && PATH="$tmp/bin:$PATH" command -v "$arg" > /dev/null); then
       kind=skip; arg="needs $arg, which is not here"
+    fi
+    if [ "$kind" = slow ]; then
+      if [ $sanitized = 1 ]; then kind=skip; arg="$arg (a sanitizer build; the plain build runs it)"; else kind=run; fi
     fi
     if [ "$kind" = skip ]; then
       skip=$((skip + 1)); skipped+=("$name:$line: $arg"); continue
