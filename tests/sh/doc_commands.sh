@@ -12,8 +12,9 @@
 #   ```c, ```tgasm, ...   code listings: never run
 # A page fails when one of its commands fails, and also (so that no command hides from the test)
 # when a fence has no info string, when a text block has a line that reads like a command (starts
-# with "$ ", tgpu, build/, make, python3, bash, sudo, apt-get, git, pip, cmake, nvcc or VAR=value), or when it has an indented code block. The summary
-# counts the blocks run and skipped, and each skipped block is listed with its reason.
+# with "$ ", tgpu, build/, make, python3, bash, sudo, apt-get, git, pip, cmake, nvcc or VAR=value),
+# when a block is labelled bash, shell or console (say sh), or when it has an indented code block.
+# The summary counts the blocks run and skipped, and each skipped block is listed with its reason.
 #
 # Each page runs in its own temp dir that looks like the repository root: symlinks to the top-level
 # entries, build/ -> the binary's folder, docs/ a real folder of symlinks whose img/ is an empty temp
@@ -47,6 +48,7 @@ split() {
         info = $0; sub(/^[ \t]*```[ \t]*/, "", info); sub(/[ \t]+$/, "", info)
         inb = 1; start = NR; lang = info; sub(/[ \t].*/, "", lang); body = dir "/b." NR
         if (lang == "") lint("a fence without an info string: say sh (run), sh skip: why, or text")
+        else if (lang ~ /^(bash|shell|console|shell-session|zsh)$/) lint("a " lang " block: label commands sh, so that they run")
         else if (lang == "sh") {
           rest = substr(info, 3); sub(/^[ \t]+/, "", rest)
           if (rest == "") kind = "run\t"
@@ -136,7 +138,7 @@ PRE
 }
 
 seq=0; pages=0; nrun=0; nskip=0; skipped=()
-# Self-check first: pages that must fail (a failing command, each kind of hidden command), and one
+# Self-check first: pages that must fail (a failing command, each way to hide a command), and one
 # that must pass with 1 block run and 2 skipped, so that this test can fail.
 mkdir -p "$tmp/self"
 q='```'
@@ -145,9 +147,10 @@ printf '%s\n' "$q" "ls" "$q" > "$tmp/self/unlabelled.md"
 printf '%s\n' "${q}text" "tgpu run x.tgasm" "$q" > "$tmp/self/text_command.md"
 printf '%s\n' "Run:" "" "    tgpu run x.tgasm" > "$tmp/self/indented.md"
 printf '%s\n' "${q}sh skip" "true" "$q" > "$tmp/self/bad_marker.md"
+printf '%s\n' "${q}bash" "true" "$q" > "$tmp/self/bash_label.md"
 printf '%s\n' "${q}sh" "tgpu --help > /dev/null" "$q" "${q}sh skip: a reason" "false" "$q" \
   "${q}sh needs no-such-command-here" "false" "$q" "${q}text" "usage: tgpu run KERNEL" "$q" > "$tmp/self/good.md"
-for t in fails unlabelled text_command indented bad_marker; do
+for t in fails unlabelled text_command indented bad_marker bash_label; do
   if check_page "$tmp/self/$t.md" > "$tmp/self/$t.log" 2>&1; then
     echo "FAIL  self-check: a page with $t passed"; cat "$tmp/self/$t.log"; exit 1
   fi
@@ -156,7 +159,7 @@ pages=0; nrun=0; nskip=0; skipped=()
 if ! check_page "$tmp/self/good.md" > "$tmp/self/good.log" 2>&1 || [ "$nrun $nskip" != "1 2" ]; then
   echo "FAIL  self-check: a good page failed or was miscounted ($nrun run, $nskip skipped)"; cat "$tmp/self/good.log"; exit 1
 fi
-echo "ok    self-check: a failing command, an unlabelled fence, a command in a text block, an indented code block and a bad marker each fail a page"
+echo "ok    self-check: a failing command, an unlabelled fence, a command in a text block, an indented code block, a bad marker and a bash label each fail a page"
 
 fails=0; pages=0; nrun=0; nskip=0; skipped=()
 for page in "$root"/README.md "$root"/docs/*.md "$root"/docs/labs/*.md; do
