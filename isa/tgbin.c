@@ -300,3 +300,9 @@ void tg_module_free(tg_module *m)
     free(m->lines);
     memset(m, 0, sizeof *m);
 }
+
+int tg_path_has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}

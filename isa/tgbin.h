@@ -61,4 +61,8 @@ int tg_module_parse(tg_module *m, const void *data, size_t size, const char *nam
 const tg_kernel *tg_module_kernel(const tg_module *m, const char *name);
 void tg_module_free(tg_module *m);
 
+/* Whether the file name s ends with suffix (".tgbin", ".tgasm", ".ptx", ".cu"): the tools and the
+ * device layer tell a program's form by its name. */
+int tg_path_has_suffix(const char *s, const char *suffix);
+
 #endif

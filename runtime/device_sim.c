@@ -24,12 +24,6 @@ typedef struct sim_backend {
     tg_module modules[MAX_MODULES];
 } sim_backend;
 
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && !strcmp(s + n - m, suffix);
-}
-
 static int load_kernels(tg_dev *d, sim_backend *b, const char *dir)
 {
     DIR *dp = opendir(dir);
@@ -37,7 +31,7 @@ static int load_kernels(tg_dev *d, sim_backend *b, const char *dir)
     struct dirent *e;
     int rc = 0;
     while ((e = readdir(dp)) && rc == 0) {
-        if (!ends_with(e->d_name, ".tgbin")) continue;
+        if (!tg_path_has_suffix(e->d_name, ".tgbin")) continue;
         if (b->nmodules == MAX_MODULES) { rc = tg_dev_fail(d, "%s: more than %d kernel images", dir, MAX_MODULES); break; }
         char path[1024], err[512];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);

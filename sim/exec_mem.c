@@ -12,8 +12,8 @@
 static const char *const space_word[] = { "", "global", "shared", "local", "param" };
 
 /* Host pointer for `bytes` at `addr` of lane l in the instruction's space, or NULL after a fault. */
-static uint8_t *resolve(tg_block *b, tg_warp *w, const tg_pinst *pi, uint32_t pc, uint32_t l, int space,
-                        uint32_t addr, unsigned bytes, int store)
+static uint8_t *resolve(tg_block *b, tg_warp *w, uint32_t pc, uint32_t l, int space, uint32_t addr,
+                        unsigned bytes, int store)
 {
     const char *what = store == 2 ? "atomic" : store ? "store" : "load";
     if (addr % bytes)
@@ -47,7 +47,6 @@ static uint8_t *resolve(tg_block *b, tg_warp *w, const tg_pinst *pi, uint32_t pc
                        bytes, b->param_bytes);
         return NULL;
     }
-    (void)pi;
 }
 
 static int space_of(unsigned op)
@@ -100,7 +99,7 @@ int tg_exec_mem(tg_block *b, tg_warp *w, const tg_pinst *pi, uint32_t pc, uint32
         TG_FOR_LANES(exec, l) {
             uint32_t addr = A[l];
             if (info) info->addr[l] = addr;
-            uint8_t *p = resolve(b, w, pi, pc, l, space, addr, 4, 2);
+            uint8_t *p = resolve(b, w, pc, l, space, addr, 4, 2);
             if (!p) return TG_STEP_FAULT;
             uint32_t old = rd32(p);
             wr32(p, atomic_op(pi->mod, old, B[l], C[l]));
@@ -117,7 +116,7 @@ int tg_exec_mem(tg_block *b, tg_warp *w, const tg_pinst *pi, uint32_t pc, uint32
     TG_FOR_LANES(exec, l) {
         uint32_t addr = A[l] + pi->imm;
         if (info) info->addr[l] = addr;
-        uint8_t *p = resolve(b, w, pi, pc, l, space, addr, bytes, store);
+        uint8_t *p = resolve(b, w, pc, l, space, addr, bytes, store);
         if (!p) return TG_STEP_FAULT;
         if (store) {
             if (bytes < 4) {

@@ -6,12 +6,6 @@
 #include "isa/asm.h"
 #include "tools/commands.h"
 
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && !strcmp(s + n - m, suffix);
-}
-
 int tg_cmd_dis(int argc, char **argv)
 {
     if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
@@ -22,8 +16,8 @@ int tg_cmd_dis(int argc, char **argv)
     if (argc != 2) { fprintf(stderr, "usage: tgpu dis IN.tgbin|IN.tgasm\n"); return 2; }
     tg_module m;
     char err[512];
-    int rc = ends_with(argv[1], ".tgasm") ? tg_asm_file(argv[1], &m, err, sizeof err)
-                                          : tg_module_read(&m, argv[1], err, sizeof err);
+    int rc = tg_path_has_suffix(argv[1], ".tgasm") ? tg_asm_file(argv[1], &m, err, sizeof err)
+                                                   : tg_module_read(&m, argv[1], err, sizeof err);
     if (rc) { fprintf(stderr, "%s\n", err); return 2; }
     rc = tg_dis_module(&m, stdout) ? 2 : 0;
     tg_module_free(&m);

@@ -22,12 +22,6 @@ static void usage(FILE *out)
             "The supported PTX subset and its lowering rules: docs/ptx.md.\n");
 }
 
-static int ends_with(const char *s, const char *suf)
-{
-    size_t n = strlen(s), m = strlen(suf);
-    return n >= m && !strcmp(s + n - m, suf);
-}
-
 int tg_cmd_ptx(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL, *arch = "sm_80";
@@ -55,7 +49,7 @@ int tg_cmd_ptx(int argc, char **argv)
 
     char err[1024], tmp[] = "/tmp/tgpu-ptx-XXXXXX.ptx";
     const char *ptx_path = in;
-    if (ends_with(in, ".cu")) {
+    if (tg_path_has_suffix(in, ".cu")) {
         int fd = mkstemps(tmp, 4);
         if (fd < 0) { perror("tgpu ptx: temporary file"); return 1; }
         close(fd);

@@ -9,12 +9,6 @@
 #include "isa/asm.h"
 #include "tools/ptx/ptx.h"
 
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && !strcmp(s + n - m, suffix);
-}
-
 /* .ptx directly; .cu through `nvcc -ptx` into a temporary file first. */
 static int load_ptx(const char *path, int is_cu, tg_module *m, char *err, size_t n)
 {
@@ -42,10 +36,10 @@ static int load_ptx(const char *path, int is_cu, tg_module *m, char *err, size_t
 int tg_program_load(const char *path, tg_module *m, char *err, size_t n)
 {
     memset(m, 0, sizeof *m);
-    if (ends_with(path, ".tgasm")) return tg_asm_file(path, m, err, n);
-    if (ends_with(path, ".tgbin")) return tg_module_read(m, path, err, n);
-    if (ends_with(path, ".ptx")) return load_ptx(path, 0, m, err, n);
-    if (ends_with(path, ".cu")) return load_ptx(path, 1, m, err, n);
+    if (tg_path_has_suffix(path, ".tgasm")) return tg_asm_file(path, m, err, n);
+    if (tg_path_has_suffix(path, ".tgbin")) return tg_module_read(m, path, err, n);
+    if (tg_path_has_suffix(path, ".ptx")) return load_ptx(path, 0, m, err, n);
+    if (tg_path_has_suffix(path, ".cu")) return load_ptx(path, 1, m, err, n);
     snprintf(err, n, "%s: unknown kind of program (expected .tgasm, .tgbin, .ptx or .cu)", path);
     return -1;
 }

@@ -16,6 +16,6 @@ prompt="The quick brown fox jumps over the lazy dog while the tiny gpu simulates
 the model reads its weights, attends over the cache, and samples one token after another until it is done. \
 Hello world, this prompt is long enough to measure prefill."
 for t in 1 2; do
-  line=$("$TGPU" llm -m "$model" -p "$prompt" -n 64 --temp 0 -t "$t" 2>&1 >/dev/null | tail -n 1)
+  line=$("$TGPU" llm -m "$model" -p "$prompt" -n 64 --temp 0 --ignore-eos -t "$t" 2>&1 >/dev/null | tail -n 1)
   echo "llm $(basename "$model") threads=$t: $line"
 done
