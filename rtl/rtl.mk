@@ -52,8 +52,8 @@ $(RTL_DIR)/%.o: rtl/harness/%.c rtl/harness/tg_rtl.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(RTL_DIR)/tgrtl: $(RTL_DIR)/tgrtl.o $(RTL_HOBJS) $(RTL_LIB) $(LIB)
-	$(CXX) $(LDFLAGS) -o $@ $(RTL_DIR)/tgrtl.o $(RTL_HOBJS) $(RTL_LIB) $(LIB) $(LDLIBS)
+$(RTL_DIR)/tgrtl: $(RTL_DIR)/tgrtl.o $(RTL_DIR)/rtl_run.o $(RTL_HOBJS) $(RTL_LIB) $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $(RTL_DIR)/tgrtl.o $(RTL_DIR)/rtl_run.o $(RTL_HOBJS) $(RTL_LIB) $(LIB) $(LDLIBS)
 
 $(BUILD)/tests/test_rtl: $(RTL_DIR)/test_rtl.o $(RTL_HOBJS) $(RTL_LIB) $(LIB)
 	@mkdir -p $(dir $@)

@@ -141,8 +141,8 @@ static int sim_launch(tg_dev *d, const char *name, tg_dev_dim grid, tg_dev_dim b
         static char report[8192];
         tg_rtl_run_opts ro = { .lockstep = b->lockstep };
         int rc = tg_rtl_run_launch(b->sim, &l, &ro, &st, &f, report, sizeof report);
-        if (rc == 2) return tg_dev_fail(d, "kernel %s on the RTL: %.400s", name, report);
-        if (rc == 1) {
+        if (rc >= TG_RTL_RUN_BAD_SETUP) return tg_dev_fail(d, "kernel %s on the RTL: %.400s", name, report);
+        if (rc == TG_RTL_RUN_FAULT) {
             char line[512];
             tg_fault_format(&f, line, sizeof line);
             return tg_dev_fail(d, "%s", line);

@@ -302,10 +302,10 @@ int tg_run_main(int argc, char **argv, const tg_timing_hooks *hooks, tg_timing_c
             static char report[8192];
             tg_rtl_run_opts ro = { .lockstep = lockstep, .vcd = trace, .max_cycles = 0 };
             lrc = tg_rtl_run_launch(sim, &l, &ro, &st, &f, report, sizeof report);
-            if (lrc == 2) {
+            if (lrc >= TG_RTL_RUN_BAD_SETUP) {
                 fprintf(stderr, "%s", report);
                 if (report[0] && report[strlen(report) - 1] != '\n') fputc('\n', stderr);
-                rc = strstr(report, "lockstep mismatch") ? 1 : 2;
+                rc = lrc == TG_RTL_RUN_MISMATCH ? 1 : 2;
                 lrc = 0;
             }
         } else {

@@ -58,9 +58,9 @@ int tg_rtl_run_launch(tg_sim *s, const tg_launch *l, const tg_rtl_run_opts *o, t
         snprintf(err, errlen, "out of memory for the RTL model");
         tg_rtl_destroy(r);
         free(res);
-        return 2;
+        return TG_RTL_RUN_BAD_SETUP;
     }
-    int rc = 0;
+    int rc = TG_RTL_RUN_OK;
     if (o->lockstep) {
         int status = tg_lockstep_run(r, s, l, o->max_cycles, res);
         st->cycles = res->rtl_cycles;
@@ -68,14 +68,15 @@ int tg_rtl_run_launch(tg_sim *s, const tg_launch *l, const tg_rtl_run_opts *o, t
         st->thread_instrs = res->thread_instrs;
         if (status != TG_LOCKSTEP_MATCH) {
             snprintf(err, errlen, "%s", res->report);
-            rc = 2;
+            rc = status == TG_LOCKSTEP_MISMATCH ? TG_RTL_RUN_MISMATCH
+               : status == TG_LOCKSTEP_BAD_SETUP ? TG_RTL_RUN_BAD_SETUP : TG_RTL_RUN_INCOMPLETE;
         } else if (res->fault_kind) {
             *f = res->fault;
-            rc = 1;
+            rc = TG_RTL_RUN_FAULT;
         }
     } else if (tg_lockstep_setup(r, s, l, res) != 0) {
         snprintf(err, errlen, "%s", res->report);
-        rc = 2;
+        rc = TG_RTL_RUN_BAD_SETUP;
     } else {
         tg_rtl_launch rl = tg_lockstep_rtl_launch(l);
         tg_rtl_result rr;
@@ -86,11 +87,11 @@ int tg_rtl_run_launch(tg_sim *s, const tg_launch *l, const tg_rtl_run_opts *o, t
         st->warp_instrs = rr.warp_instrs;
         if (run == 1) {
             rtl_fault(f, l, &rr);
-            rc = f->kind == TG_RTL_FAULT_UNIMPLEMENTED ? 2 : 1;
-            if (rc == 2) snprintf(err, errlen, "unimplemented in RTL: the instruction at pc %u", rr.fault_pc);
+            rc = f->kind == TG_RTL_FAULT_UNIMPLEMENTED ? TG_RTL_RUN_INCOMPLETE : TG_RTL_RUN_FAULT;
+            if (rc == TG_RTL_RUN_INCOMPLETE) snprintf(err, errlen, "unimplemented in RTL: the instruction at pc %u", rr.fault_pc);
         } else if (run != 0) {
             snprintf(err, errlen, "the RTL did not finish within %llu cycles", (unsigned long long)o->max_cycles);
-            rc = 2;
+            rc = TG_RTL_RUN_INCOMPLETE;
         }
         /* The RTL's memory becomes the simulator's (the caller reads results there). */
         for (unsigned i = 0; i < s->nallocs; i++)

@@ -20,10 +20,18 @@ typedef struct tg_rtl_run_opts {
 /* The simulator configuration the RTL corresponds to (warp size, one core, functional mode). */
 void tg_rtl_sim_config(tg_sim_config *c);
 
+enum tg_rtl_run_result {
+    TG_RTL_RUN_OK,
+    TG_RTL_RUN_FAULT,          /* the kernel faulted (*f), both sides agreeing in lockstep */
+    TG_RTL_RUN_BAD_SETUP,      /* the launch does not fit this RTL (or out of host memory) */
+    TG_RTL_RUN_MISMATCH,       /* lockstep found a difference */
+    TG_RTL_RUN_INCOMPLETE      /* an instruction the RTL lacks, or max_cycles ran out */
+};
+
 /* Runs l (made against s, configured by tg_rtl_sim_config) on a fresh RTL whose memory mirrors s.
- * Afterwards s's memory holds the RTL's final memory. Returns 0; 1 on a kernel fault (*f filled,
- * both sides agreeing in lockstep); 2 when the RTL cannot run it or lockstep found a difference
- * (err: the report, several lines). st: cycles = RTL cycles, warp_instrs, thread_instrs. */
+ * Afterwards s's memory holds the RTL's final memory. Returns enum tg_rtl_run_result; err holds
+ * the report (several lines) for the last three. st: cycles = RTL cycles, warp_instrs,
+ * thread_instrs. */
 #ifdef TG_RTL_RUN_WEAK
 #define TG_RTL_RUN_ATTR __attribute__((weak))
 #else

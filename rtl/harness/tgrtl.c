@@ -12,7 +12,7 @@
 
 #include "isa/asm.h"
 #include "isa/tgbin.h"
-#include "rtl/harness/lockstep.h"
+#include "rtl/harness/rtl_run.h"
 #include "rtl/harness/tg_rtl.h"
 #include "sim/sim.h"
 
@@ -46,7 +46,7 @@ static void *read_file(const char *path, size_t *len)
     return p;
 }
 
-/* Parses one --arg; buffers get device memory from a bump pointer. */
+/* Parses one --arg; buffers are allocated and filled in the simulator (the RTL mirrors them). */
 static int parse_arg(tg_sim *sim, arg *a)
 {
     const char *s = a->spec;
@@ -126,13 +126,10 @@ int main(int argc, char **argv)
         return 2;
     }
     tg_sim_config cfg;
-    tg_sim_config_default(&cfg);
-    cfg.warp_size = TG_RTL_LANES;
-    cfg.num_sms = 1;
+    tg_rtl_sim_config(&cfg);
     cfg.global_bytes = MEM_BYTES;
     tg_sim *sim = tg_sim_create(&cfg);
-    tg_rtl *r = tg_rtl_create(MEM_BYTES, trace);
-    if (!sim || !r) { fprintf(stderr, "tgrtl: out of memory\n"); tg_sim_destroy(sim); tg_rtl_destroy(r); tg_module_free(&m); return 2; }
+    if (!sim) { fprintf(stderr, "tgrtl: out of memory\n"); tg_module_free(&m); return 2; }
     uint8_t params[256] = {0};
     int rc = 0;
     for (int i = 0; i < nargs && rc == 0; i++) {
@@ -141,70 +138,49 @@ int main(int argc, char **argv)
             memcpy(params + k->params[i].offset, &args[i].value, 4);   /* 8-byte params: high word 0 */
     }
     if (rc == 0 && k->param_bytes > sizeof params) { fprintf(stderr, "tgrtl: parameter block over %zu bytes\n", sizeof params); rc = -1; }
-    if (rc) { tg_sim_destroy(sim); tg_rtl_destroy(r); tg_module_free(&m); return 2; }
+    if (rc) { tg_sim_destroy(sim); tg_module_free(&m); return 2; }
     tg_launch l = { .module = &m, .kernel = k, .grid = { grid, 1, 1 }, .block = { block, 1, 1 }, .params = params,
                     .param_bytes = k->param_bytes };
-    static tg_lockstep_result ls;
-    tg_rtl_result res = {0};
+    static char report[8192];
+    tg_rtl_run_opts ro = { .lockstep = lockstep, .vcd = trace, .max_cycles = max_cycles };
+    tg_run_stats st;
+    tg_fault f;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int run;
-    if (lockstep) {
-        run = tg_lockstep_run(r, sim, &l, max_cycles, &ls);
-        res.cycles = ls.rtl_cycles;
-        res.warp_instrs = ls.commits;
-    } else {
-        run = tg_lockstep_setup(r, sim, &l, &ls);
-        if (run == 0) {
-            tg_rtl_launch rl = tg_lockstep_rtl_launch(&l);
-            run = tg_rtl_run(r, &rl, max_cycles, &res);
-        }
-    }
+    int run = tg_rtl_run_launch(sim, &l, &ro, &st, &f, report, sizeof report);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double sec = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
-    int failed = 0;
-    if (lockstep && run != TG_LOCKSTEP_MATCH) {
-        fprintf(stderr, "%s", ls.report);
-        failed = run == TG_LOCKSTEP_BAD_SETUP ? 2 : 1;
-    } else if (lockstep && ls.fault_kind) {
+    if (run == TG_RTL_RUN_FAULT) {
         char line[512];
-        tg_fault_format(&ls.fault, line, sizeof line);
-        fprintf(stderr, "%s\n(the RTL reported the same fault; lockstep matched %llu warp-instructions before it)\n",
-                line, (unsigned long long)ls.commits);
-        failed = 1;
-    } else if (!lockstep && run == TG_LOCKSTEP_BAD_SETUP) {
-        fprintf(stderr, "%s", ls.report);
-        failed = 2;
-    } else if (!lockstep && run == 1) {
-        fprintf(stderr, "fault: %s: kernel %s block %u warp %u lane %u pc %u address 0x%08x\n",
-                tg_rtl_fault_name(res.fault_kind), k->name, res.fault_block, res.fault_warp, res.fault_lane,
-                res.fault_pc, res.fault_addr);
-        failed = 1;
-    } else if (!lockstep && run != 0) {
-        fprintf(stderr, "tgrtl: the RTL did not finish within %llu cycles\n", (unsigned long long)max_cycles);
-        failed = 1;
-    }
-    if (!failed) {
+        tg_fault_format(&f, line, sizeof line);
+        fprintf(stderr, "%s\n", line);
+        if (lockstep)
+            fprintf(stderr, "(the RTL reported the same fault; lockstep matched %llu warp-instructions before it)\n",
+                    (unsigned long long)st.warp_instrs);
+        rc = 1;
+    } else if (run != TG_RTL_RUN_OK) {
+        fprintf(stderr, "%s", report);
+        rc = run == TG_RTL_RUN_BAD_SETUP ? 2 : 1;
+    } else {
+        /* The simulator's memory holds the RTL's final memory (and, in lockstep, equals it). */
         for (int i = 0; i < nargs; i++) {
             if (!args[i].out_file) continue;
             uint8_t *buf = malloc(args[i].bytes);
-            FILE *f = fopen(args[i].out_file, "wb");
-            if (!buf || !f || tg_rtl_read(r, args[i].value, buf, args[i].bytes) ||
-                fwrite(buf, 1, args[i].bytes, f) != args[i].bytes) {
+            FILE *fo = fopen(args[i].out_file, "wb");
+            if (!buf || !fo || tg_sim_read(sim, args[i].value, buf, args[i].bytes) ||
+                fwrite(buf, 1, args[i].bytes, fo) != args[i].bytes) {
                 fprintf(stderr, "tgrtl: cannot write %s\n", args[i].out_file);
-                failed = 2;
+                rc = 2;
             }
-            if (f) fclose(f);
+            if (fo) fclose(fo);
             free(buf);
         }
         printf("%s: %llu cycles, %llu warp-instructions, %.0f cycles/s simulated%s\n", k->name,
-               (unsigned long long)res.cycles, (unsigned long long)res.warp_instrs,
-               sec > 0 ? (double)res.cycles / sec : 0.0,
+               (unsigned long long)st.cycles, (unsigned long long)st.warp_instrs,
+               sec > 0 ? (double)st.cycles / sec : 0.0,
                lockstep ? "; lockstep with the simulator: every warp-instruction and final memory match" : "");
     }
-    rc = failed;
     tg_sim_destroy(sim);
-    tg_rtl_destroy(r);
     tg_module_free(&m);
     return rc;
 }

@@ -101,7 +101,7 @@ static int launch(const tg_module *m, const char *name, tg_dim3 grid, tg_dim3 bl
     tg_rtl_run_opts o = { .lockstep = 1 };
     tg_run_stats st;
     int rc = tg_rtl_run_launch(sim, &l, &o, &st, &f, report, sizeof report);
-    if (rc == 2) { fprintf(stderr, "%s: %s", name, report); failures++; return -1; }
+    if (rc >= TG_RTL_RUN_BAD_SETUP) { fprintf(stderr, "%s: %s", name, report); failures++; return -1; }
     if (rc) {
 #else
     if (tg_sim_launch(sim, &l, NULL, &f)) {
