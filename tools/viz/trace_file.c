@@ -181,8 +181,8 @@ static int check_count(rbuf *b, size_t at, uint64_t count, uint64_t min_bytes, c
 {
     if (b->failed) return -1;
     if (count > left(b) / min_bytes)
-        return fail(b, at, "%s: %llu of them need at least %llu bytes, %zu left", what, (unsigned long long)count,
-                    (unsigned long long)(count * min_bytes > count ? count * min_bytes : count), left(b));
+        return fail(b, at, "%s: %llu of them (at least %llu bytes each) cannot fit the %zu bytes left", what,
+                    (unsigned long long)count, (unsigned long long)min_bytes, left(b));
     return 0;
 }
 
