@@ -116,27 +116,24 @@ static void draw_timeline(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *
 static void draw_memory(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *c, const tg_viz_layout *L)
 {
     int w = L->mem_w;
-    uint32_t *col = calloc((size_t)w * TG_NUM_MEM_EVENTS, sizeof *col);
+    uint64_t *col = calloc((size_t)w * TG_NUM_MEM_EVENTS, sizeof *col);
     if (!col) return;
     uint64_t maxtot = 1;
+    size_t upto = (size_t)((v->cursor + TG_VIZ_BUCKET - 1) / TG_VIZ_BUCKET);   /* buckets starting before the cursor */
     for (int x = 0; x < w; x++) {
         double a = col_cycle(v, x, w), b = col_cycle(v, x + 1, w);
         if (a >= (double)v->cursor) break;
         size_t b0 = (size_t)(a / TG_VIZ_BUCKET), b1 = (size_t)(b / TG_VIZ_BUCKET);
         if (b1 <= b0) b1 = b0 + 1;
-        uint64_t tot = 0;
-        for (size_t k = b0; k < b1 && k < r->nbuckets && k * TG_VIZ_BUCKET < v->cursor; k++)
-            for (int e = 0; e < TG_NUM_MEM_EVENTS; e++) {
-                uint32_t n = r->mem[k * (size_t)r->nsms + (size_t)v->sm][e];
-                col[x * TG_NUM_MEM_EVENTS + e] += n;
-                tot += n;
-            }
+        uint64_t *cell = &col[x * TG_NUM_MEM_EVENTS], tot = 0;
+        tg_viz_mem_between(r, v->sm, b0, b1 < upto ? b1 : upto, cell);
+        for (int e = 0; e < TG_NUM_MEM_EVENTS; e++) tot += cell[e];
         if (tot > maxtot) maxtot = tot;
     }
     for (int x = 0; x < w; x++) {
         uint64_t below = 0;
         for (int e = 0; e < TG_NUM_MEM_EVENTS; e++) {
-            uint32_t n = col[x * TG_NUM_MEM_EVENTS + e];
+            uint64_t n = col[x * TG_NUM_MEM_EVENTS + e];
             if (!n) continue;
             int top = L->mem_y + L->mem_h - (int)((below + n) * (uint64_t)L->mem_h / maxtot);
             int bot = L->mem_y + L->mem_h - (int)(below * (uint64_t)L->mem_h / maxtot);
@@ -358,9 +355,8 @@ void tg_viz_render(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *c, tg_v
     tg_canvas_fill(c, L.dram_x, L.dram_y, L.dram_w, L.dram_h, PANEL);
     draw_dram(r, v, c, &L);
     /* hit rates on this core up to the cursor */
-    uint64_t tot[TG_NUM_MEM_EVENTS] = { 0 };
-    for (size_t k = 0; k < r->nbuckets && k * TG_VIZ_BUCKET < v->cursor; k++)
-        for (int e = 0; e < TG_NUM_MEM_EVENTS; e++) tot[e] += r->mem[k * (size_t)r->nsms + (size_t)v->sm][e];
+    uint64_t tot[TG_NUM_MEM_EVENTS];
+    tg_viz_mem_between(r, v->sm, 0, (size_t)((v->cursor + TG_VIZ_BUCKET - 1) / TG_VIZ_BUCKET), tot);
     uint64_t l1 = tot[TG_MEV_L1_HIT] + tot[TG_MEV_L1_MISS], l2 = tot[TG_MEV_L2_HIT] + tot[TG_MEV_L2_MISS];
     snprintf(s, sizeof s, "core %d to the cursor: L1 hit rate %.1f%% of %llu, L2 hit rate %.1f%% of %llu, %llu DRAM lines, %llu shared accesses",
              v->sm, l1 ? 100.0 * (double)tot[TG_MEV_L1_HIT] / (double)l1 : 0.0, (unsigned long long)l1,

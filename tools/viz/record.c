@@ -39,6 +39,7 @@ void tg_viz_rec_free(tg_viz_rec *r)
     free(r->rows);
     free(r->dram);
     free(r->dram_cum_hits);
+    free(r->mem_cum);
     for (int i = 0; i < r->nbufs; i++) free(r->bufs[i].v);
     free(r->pending);
     free(r->pending_state);
@@ -176,6 +177,17 @@ int tg_viz_rec_finish(tg_viz_rec *r)
     if (!r->dram_cum_hits) return -1;
     r->dram_cum_hits[0] = 0;
     for (size_t i = 0; i < r->ndram; i++) r->dram_cum_hits[i + 1] = r->dram_cum_hits[i] + r->dram[i].hit;
+    size_t nblk = r->nbuckets / 64 + 1, ns = (size_t)r->nsms;
+    free(r->mem_cum);
+    r->mem_cum = calloc(nblk * ns, sizeof *r->mem_cum);
+    if (!r->mem_cum) return -1;
+    for (size_t k = 1; k < nblk; k++)
+        for (size_t sm = 0; sm < ns; sm++)
+            for (int e = 0; e < TG_NUM_MEM_EVENTS; e++) {
+                uint64_t t = r->mem_cum[(k - 1) * ns + sm][e];
+                for (size_t b = (k - 1) * 64; b < k * 64; b++) t += r->mem[b * ns + sm][e];
+                r->mem_cum[k * ns + sm][e] = t;
+            }
     r->nsum = (size_t)(r->end / TG_VIZ_SUM) + 1;
     for (size_t i = 0; i < (size_t)r->nsms * (size_t)r->nslots; i++) {
         tg_viz_row *row = &r->rows[i];
@@ -288,4 +300,23 @@ tg_run_observer tg_viz_rec_observer(tg_viz_rec *r)
 {
     memset(r, 0, sizeof *r);
     return (tg_run_observer){ .ctx = r, .begin = obs_begin, .buffer = obs_buffer, .end = obs_end };
+}
+
+void tg_viz_mem_between(const tg_viz_rec *r, int sm, size_t b0, size_t b1, uint64_t out[TG_NUM_MEM_EVENTS])
+{
+    size_t ns = (size_t)r->nsms;
+    memset(out, 0, TG_NUM_MEM_EVENTS * sizeof *out);
+    if (b1 > r->nbuckets) b1 = r->nbuckets;
+    if (b0 >= b1) return;
+    /* whole blocks of 64 from the cumulative sums, the buckets at either edge one by one */
+    size_t k0 = (b0 + 63) / 64, k1 = b1 / 64, lo_end = b1, hi_start = b1;
+    if (k0 < k1) {
+        lo_end = k0 * 64;
+        hi_start = k1 * 64;
+        for (int e = 0; e < TG_NUM_MEM_EVENTS; e++) out[e] += r->mem_cum[k1 * ns + (size_t)sm][e] - r->mem_cum[k0 * ns + (size_t)sm][e];
+    }
+    for (size_t b = b0; b < lo_end; b++)
+        for (int e = 0; e < TG_NUM_MEM_EVENTS; e++) out[e] += r->mem[b * ns + (size_t)sm][e];
+    for (size_t b = hi_start; b < b1; b++)
+        for (int e = 0; e < TG_NUM_MEM_EVENTS; e++) out[e] += r->mem[b * ns + (size_t)sm][e];
 }

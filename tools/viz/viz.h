@@ -51,6 +51,8 @@ typedef struct tg_viz_rec {
     int npending;
     uint32_t (*mem)[TG_NUM_MEM_EVENTS];   /* per core: nbuckets buckets */
     size_t nbuckets, bucket_cap;
+    /* finish: per core, requests of buckets [0, 64 k) (k = 0 .. nbuckets / 64), [k * nsms + sm] */
+    uint64_t (*mem_cum)[TG_NUM_MEM_EVENTS];
     tg_viz_dram_ev *dram;       /* in cycle order once finished */
     size_t ndram, dram_cap;
     uint64_t *dram_cum_hits;    /* finish: row hits among dram[0, k) (ndram + 1 entries) */
@@ -129,6 +131,8 @@ typedef struct tg_viz_stats {
 } tg_viz_stats;
 void tg_viz_stats_at(const tg_viz_rec *r, uint64_t cursor, tg_viz_stats *out);
 
+/* Requests of core sm in memory buckets [b0, b1) (clipped to the recording), per event. */
+void tg_viz_mem_between(const tg_viz_rec *r, int sm, size_t b0, size_t b1, uint64_t out[TG_NUM_MEM_EVENTS]);
 /* DRAM activity of [c0, c1): activations (row misses) and row hits, all banks (binary searches). */
 void tg_viz_dram_between(const tg_viz_rec *r, uint64_t c0, uint64_t c1, uint64_t *acts, uint64_t *hits);
 

@@ -137,6 +137,9 @@ int tg_viz_show(const tg_viz_rec *r, int buf, const char *png, uint64_t at_cycle
     tg_canvas c = { .w = width, .h = height, .px = calloc((size_t)width * (size_t)height, 4) };
     tg_viz_view v = { .buf = buf, .sm = sm, .v0 = 0, .span = r->end ? r->end : 1 };
     int rc = -1;
+    /* no display to accelerate for: SDL's GL framebuffer would only add a software-GL copy per frame */
+    if (!strcmp(SDL_GetCurrentVideoDriver(), "dummy") || !strcmp(SDL_GetCurrentVideoDriver(), "offscreen"))
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     if (!c.px) fprintf(stderr, "tgpu viz: out of memory\n");
     else if (!png && !frames && (!strcmp(SDL_GetCurrentVideoDriver(), "dummy") || !strcmp(SDL_GetCurrentVideoDriver(), "offscreen")))
         fprintf(stderr, "tgpu viz: no display (SDL video driver %s): use --screenshot OUT.png\n", SDL_GetCurrentVideoDriver());
