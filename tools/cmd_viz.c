@@ -25,6 +25,7 @@ static void usage(FILE *f)
         "  --at-cycle N          the playback cursor for --screenshot (default: the end of the run)\n"
         "  --core N              the core shown first (default 0)\n"
         "  --size WxH            window or screenshot size (default 1280x720)\n"
+        "  --view C0:C1          start showing cycles C0 to C1 (as a drag and the wheel would leave it)\n"
         "  --tensor NAME:RxC     show output buffer NAME (its file, or base name) as R x C f32, row-major;\n"
         "                        a file that is not an output of the run is read after it\n"
         "  --trace FILE.tgtrace  also save the recording (other --trace formats go to the run)\n"
@@ -100,7 +101,7 @@ static int is_tgtrace(const char *p)
 int tg_cmd_viz(int argc, char **argv)
 {
     const char *png = NULL, *tensor = NULL, *path = NULL, *save = NULL;
-    unsigned long long at = 0, core = 0, frames = 0;
+    unsigned long long at = 0, core = 0, frames = 0, view0 = 0, view1 = 0;
     int width = 1280, height = 720, nrun = 0;
     char **rargv = calloc((size_t)argc + 3, sizeof *rargv);
     if (!rargv) { fprintf(stderr, "tgpu viz: out of memory\n"); return 2; }
@@ -112,12 +113,18 @@ int tg_cmd_viz(int argc, char **argv)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); free(rargv); return 0; }
         int ours = !strcmp(a, "--screenshot") || !strcmp(a, "--at-cycle") || !strcmp(a, "--core") || !strcmp(a, "--size") ||
-                   !strcmp(a, "--frames") || !strcmp(a, "--tensor") || (!strcmp(a, "--trace") && is_tgtrace(v));
+                   !strcmp(a, "--frames") || !strcmp(a, "--tensor") || !strcmp(a, "--view") || (!strcmp(a, "--trace") && is_tgtrace(v));
         if (ours && !v) { fprintf(stderr, "tgpu viz: %s needs a value\n", a); goto out; }
         if (!strcmp(a, "--screenshot")) png = v;
         else if (!strcmp(a, "--at-cycle")) { if (parse_u64(v, &at)) { fprintf(stderr, "tgpu viz: bad --at-cycle '%s'\n", v); goto out; } }
         else if (!strcmp(a, "--core")) { if (parse_u64(v, &core)) { fprintf(stderr, "tgpu viz: bad --core '%s'\n", v); goto out; } }
         else if (!strcmp(a, "--tensor")) tensor = v;
+        else if (!strcmp(a, "--view")) {
+            if (sscanf(v, "%llu:%llu", &view0, &view1) != 2 || view1 <= view0 || strchr(v, '-')) {
+                fprintf(stderr, "tgpu viz: bad --view '%s' (C0:C1, C0 < C1)\n", v);
+                goto out;
+            }
+        }
         else if (!strcmp(a, "--trace") && is_tgtrace(v)) save = v;
         else if (!strcmp(a, "--frames")) {
             if (parse_u64(v, &frames) || frames > 1000000) { fprintf(stderr, "tgpu viz: bad --frames '%s' (0..1000000)\n", v); goto out; }
@@ -163,7 +170,7 @@ int tg_cmd_viz(int argc, char **argv)
     }
     int buf = rec.nbufs ? 0 : -1;
     if (rc == 0 && tensor && (buf = pick_tensor(&rec, tensor)) < 0) rc = 2;
-    if (rc == 0 && tg_viz_show(&rec, buf, png, at, width, height, (int)core, (int)frames)) rc = 1;
+    if (rc == 0 && tg_viz_show(&rec, buf, png, at, width, height, (int)core, (int)frames, view0, view1)) rc = 1;
     tg_viz_rec_free(&rec);
 out:
     free(rargv);

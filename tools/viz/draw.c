@@ -281,12 +281,12 @@ static void layout(const tg_viz_rec *r, const tg_viz_view *v, int w, int h, tg_v
     L->dram_x = L->mem_x;
     /* a row per bank where they fit at 2 pixels or more, else neighbouring banks share a row */
     L->dram_rows = r->nbanks <= L->dram_h / 2 ? r->nbanks : L->dram_h / 2;
-    if (r->nbufs) {   /* right of the DRAM and memory panels: the buffer names, the heatmap, its scale */
+    if (r->nbufs) {   /* a column right of the plots (which keep one cycle axis): buffer names, heatmap, scale */
         int col = w - 8 - 200;
-        L->mem_w = col - 24 - L->mem_x;
+        L->mem_w = L->tl_w = col - 24 - L->mem_x;
         L->buf_x = col;
         L->buf_h = 11;
-        L->buf_y = L->dram_y - 12;
+        L->buf_y = L->tl_y + 14;
         L->nbuf_labels = (L->mem_y - 16 - L->buf_y) / L->buf_h;
         if (L->nbuf_labels > r->nbufs) L->nbuf_labels = r->nbufs;
         for (int i = 0; i < L->nbuf_labels; i++) L->buf_w[i] = tg_canvas_text_width(r->bufs[i].name, 1);

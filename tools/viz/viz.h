@@ -150,8 +150,9 @@ void tg_viz_pan(tg_viz_view *v, int dir);
 
 /* Runs the window (interactive) or renders one frame to a PNG (png != NULL). buf: the buffer in the
  * tensor panel (-1: none). at_cycle: cursor (0: the end); sm: the core shown first; frames > 0: the
- * window plays that many frames as fast as it can and exits, printing the frame rate. Returns 0,
- * or -1 with a message on stderr. */
-int tg_viz_show(const tg_viz_rec *r, int buf, const char *png, uint64_t at_cycle, int width, int height, int sm, int frames);
+ * window plays that many frames as fast as it can and exits, printing the frame rate; view0 < view1:
+ * the visible cycles at the start (else the whole run). Returns 0, or -1 with a message on stderr. */
+int tg_viz_show(const tg_viz_rec *r, int buf, const char *png, uint64_t at_cycle, int width, int height, int sm, int frames,
+                uint64_t view0, uint64_t view1);
 
 #endif

@@ -130,12 +130,14 @@ static int interactive(const tg_viz_rec *r, tg_viz_view *v, tg_canvas *c, int fr
     return 0;
 }
 
-int tg_viz_show(const tg_viz_rec *r, int buf, const char *png, uint64_t at_cycle, int width, int height, int sm, int frames)
+int tg_viz_show(const tg_viz_rec *r, int buf, const char *png, uint64_t at_cycle, int width, int height, int sm, int frames,
+                uint64_t view0, uint64_t view1)
 {
     if (png) setenv("SDL_VIDEODRIVER", "dummy", 1);   /* headless: no display needed */
     if (SDL_Init(SDL_INIT_VIDEO)) { fprintf(stderr, "tgpu viz: SDL: %s\n", SDL_GetError()); return -1; }
     tg_canvas c = { .w = width, .h = height, .px = calloc((size_t)width * (size_t)height, 4) };
     tg_viz_view v = { .buf = buf, .sm = sm, .v0 = 0, .span = r->end ? r->end : 1 };
+    if (view0 < view1) { v.v0 = view0; v.span = view1 - view0; }
     int rc = -1;
     /* no display to accelerate for: SDL's GL framebuffer would only add a software-GL copy per frame */
     if (!strcmp(SDL_GetCurrentVideoDriver(), "dummy") || !strcmp(SDL_GetCurrentVideoDriver(), "offscreen"))
