@@ -68,9 +68,10 @@ static void draw_timeline(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *
     double hi = (double)(v->cursor < v->v0 + v->span ? v->cursor : v->v0 + v->span);
     /* zoomed far out, a column covers many summary buckets: count those instead of walking every
      * span, so a frame costs the same for any run length (the column's edge buckets count whole) */
-    int coarse = (double)v->span / w >= 4.0 * TG_VIZ_SUM;
+    int zoomed_out = (double)v->span / w >= 4.0 * TG_VIZ_SUM;
     for (int slot = 0; slot < L->nrows; slot++) {
         const tg_viz_row *row = &r->rows[v->sm * r->nslots + slot];
+        int coarse = zoomed_out && row->sum;
         memset(acc, 0, (size_t)w * (TG_NUM_STALLS + 1) * sizeof *acc);
         for (int x = 0; coarse && x < w; x++) {
             double a = col_cycle(v, x, w), b = col_cycle(v, x + 1, w);

@@ -196,14 +196,17 @@ int tg_viz_rec_finish(tg_viz_rec *r)
         free(row->sum);
         row->cum_issued = malloc((row->n + 1) * sizeof *row->cum_issued);
         row->cum_resident = malloc((row->n + 1) * sizeof *row->cum_resident);
-        row->sum = calloc(r->nsum, sizeof *row->sum);
-        if (!row->cum_issued || !row->cum_resident || !row->sum) return -1;
+        /* a summary only where walking the spans would cost more than reading it, and never larger
+         * than the spans themselves (a few spans over a long run need none) */
+        row->sum = row->n >= TG_VIZ_SUM_MIN_SPANS && r->nsum <= 4 * row->n ? calloc(r->nsum, sizeof *row->sum) : NULL;
+        if (!row->cum_issued || !row->cum_resident || (!row->sum && row->n >= TG_VIZ_SUM_MIN_SPANS && r->nsum <= 4 * row->n))
+            return -1;
         row->cum_issued[0] = row->cum_resident[0] = 0;
         for (size_t k = 0; k < row->n; k++) {
             const tg_viz_span *s = &row->spans[k];
             row->cum_issued[k + 1] = row->cum_issued[k] + (s->state == TG_ST_ISSUED ? s->len : 0);
             row->cum_resident[k + 1] = row->cum_resident[k] + s->len;
-            for (uint64_t c = s->start, e = s->start + s->len; c < e;) {
+            for (uint64_t c = s->start, e = s->start + s->len; row->sum && c < e;) {
                 uint64_t b = c / TG_VIZ_SUM, be = (b + 1) * TG_VIZ_SUM, stop = e < be ? e : be;
                 if (b < r->nsum) row->sum[b][s->state] += (uint16_t)(stop - c);
                 c = stop;

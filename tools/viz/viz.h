@@ -13,6 +13,7 @@
 
 #define TG_VIZ_BUCKET 16        /* cycles per memory-count bucket */
 #define TG_VIZ_SUM 1024         /* cycles per timeline summary bucket (drawing zoomed out) */
+#define TG_VIZ_SUM_MIN_SPANS 1024   /* rows with fewer spans draw from their spans at any zoom */
 #define TG_VIZ_IDLE TG_NUM_STALLS   /* state of a slot with no resident warp */
 #define TG_VIZ_MAX_BUFS 64
 
@@ -22,7 +23,7 @@ typedef struct tg_viz_row {     /* one warp slot of one core: spans in cycle ord
     tg_viz_span *spans;
     size_t n, cap;
     /* made by tg_viz_rec_finish: issued and resident cycles of spans [0, k) (n + 1 entries), and
-     * per TG_VIZ_SUM cycles the cycles spent in each state */
+     * per TG_VIZ_SUM cycles the cycles spent in each state (NULL for rows of few spans) */
     uint64_t *cum_issued, *cum_resident;
     uint16_t (*sum)[TG_NUM_STALLS];
 } tg_viz_row;

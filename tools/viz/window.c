@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The cycle after cursor at which some warp of the core changes state (for 'n'). */
 static uint64_t next_event(const tg_viz_rec *r, int sm, uint64_t cursor)
@@ -78,6 +79,7 @@ static int interactive(const tg_viz_rec *r, tg_viz_view *v, tg_canvas *c, int fr
     tg_viz_layout L;
     tg_viz_render(r, v, c, &L);
     uint64_t t0 = SDL_GetPerformanceCounter();
+    clock_t c0 = clock();   /* CPU time too: on a shared machine the wall clock counts other jobs */
     while (!quit && src && (frames <= 0 || frame < frames)) {
         SDL_Event e;
         while (SDL_PollEvent(&e)) {
@@ -122,7 +124,9 @@ static int interactive(const tg_viz_rec *r, tg_viz_view *v, tg_canvas *c, int fr
     }
     if (frames > 0) {
         double s = (double)(SDL_GetPerformanceCounter() - t0) / (double)SDL_GetPerformanceFrequency();
-        printf("viz: %d frames in %.3f s (%.1f frames/s), cursor at cycle %llu of %llu\n", frame, s, s > 0 ? frame / s : 0.0,
+        double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+        printf("viz: %d frames in %.3f s (%.1f frames/s; %.3f s of CPU, %.1f frames per CPU second), cursor at cycle %llu of %llu\n",
+               frame, s, s > 0 ? frame / s : 0.0, cpu, cpu > 0 ? frame / cpu : 0.0,
                (unsigned long long)v->cursor, (unsigned long long)r->end);
     }
     if (src) SDL_FreeSurface(src);
