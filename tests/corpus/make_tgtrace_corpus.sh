@@ -33,5 +33,16 @@ put("truncated_spans", good[:len(good) // 3])
 put("truncated_buffer", good[:-20])
 put("trailing_bytes", good + b"\0")
 put("no_end_marker", good[:-8] + b"TGEND\0\0X")
+put("sparse_huge_end", patch(28, "<Q", 1 << 47))   # valid: a short run stretched to 2^47 cycles
+def var(v):
+    out = b""
+    while True:
+        out += bytes([(v & 0x7f) | (0x80 if v >> 7 else 0)]); v >>= 7
+        if not v: return out
+# valid: one core, one slot, 2000 one-cycle spans 2^28 cycles apart (too sparse for a summary)
+syn = b"TGTRACE\0" + struct.pack("<IIIIIQQQ", 1, 1, 1, 1, 0, (2000 << 28) + 2000, 0, 0) + b"syn".ljust(64, b"\0")
+syn += b"unit".ljust(64, b"\0") + struct.pack("<I", 29) + bytes(29 * 8) + var(2000)
+syn += b"".join(var(1 << 28) + var(1) + bytes([i % 6]) for i in range(2000)) + b"TGEND\0\0\0"
+put("sparse_many_spans", syn)
 put("varint_overlong", good[:184 + 29 * 8] + b"\xff" * 11 + good[184 + 29 * 8 + 11:])
 PY
