@@ -64,7 +64,9 @@ void tg_dram_batch(tg_dram *d, const uint64_t *lines, const int *is_write, int n
         map(d, lines[pick], &ch, &bk, &row);
         tg_dram_bank *b = &d->banks[ch * c->dram_banks + bk];
         uint64_t start = t > b->ready ? t : b->ready, ready;
-        if (b->open_row == row) { ready = start + c->dram_CL; d->row_hits++; }
+        int hit = b->open_row == row;
+        if (d->observe) d->observe(d->observe_ctx, start, ch * c->dram_banks + bk, hit, is_write[pick]);
+        if (hit) { ready = start + c->dram_CL; d->row_hits++; }
         else ready = start + (b->open_row != UINT64_MAX ? c->dram_tRP : 0) + c->dram_tRCD + c->dram_CL;
         b->open_row = row;
         uint64_t data = ready > d->bus_free[ch] ? ready : d->bus_free[ch];

@@ -16,6 +16,10 @@ typedef struct tg_dram {
     tg_dram_bank *banks;       /* channels x banks */
     uint64_t *bus_free;        /* per channel */
     uint64_t reads, writes, row_hits, bytes;
+    /* an observer of every request served, or NULL (tgpu viz's DRAM panel): the cycle its command
+     * starts on this launch's clock, its bank (channel * banks + bank), whether it hit the open row */
+    void (*observe)(void *ctx, uint64_t cycle, uint32_t bank, int row_hit, int is_write);
+    void *observe_ctx;
 } tg_dram;
 
 int tg_dram_init(tg_dram *d, const tg_timing_config *cfg);

@@ -90,11 +90,20 @@ int tg_sim_timing_stats(const tg_sim *s, tg_timing_stats *out)
 
 const tg_timing_config *tg_sim_timing_config(const tg_sim *s) { return s->timing ? &s->timing->cfg : NULL; }
 
+static void dram_observer(void *ctx, uint64_t cycle, uint32_t bank, int row_hit, int is_write)
+{
+    const struct tg_timing *t = ctx;
+    t->hooks.dram(t->hooks.ctx, t->trace_base + cycle, (int)bank, row_hit, is_write);
+}
+
 int tg_sim_set_timing_hooks(tg_sim *s, const tg_timing_hooks *h)
 {
     if (!s->timing) return -1;
     if (h) s->timing->hooks = *h;
     else memset(&s->timing->hooks, 0, sizeof s->timing->hooks);
+    /* the DRAM model calls out only when someone listens */
+    s->timing->dram.observe = s->timing->hooks.dram ? dram_observer : NULL;
+    s->timing->dram.observe_ctx = s->timing;
     return 0;
 }
 

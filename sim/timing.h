@@ -88,6 +88,9 @@ typedef struct tg_timing_hooks {
     void (*advance)(void *ctx, uint64_t cycle, uint64_t n);
     /* one memory request issued at cycle by core sm */
     void (*mem)(void *ctx, uint64_t cycle, int sm, int event);
+    /* one DRAM request whose command starts at cycle in bank (channel * dram_banks + bank); row_hit 0
+     * means the bank activated (opened) a row for it */
+    void (*dram)(void *ctx, uint64_t cycle, int bank, int row_hit, int is_write);
 } tg_timing_hooks;
 
 void tg_timing_stats_print(const tg_timing_stats *s, FILE *f);

@@ -18,6 +18,7 @@
 #include "tools/commands.h"
 #include "tools/load.h"
 #include "tools/run.h"
+#include "tools/viz/viz.h"
 
 #define MAX_ARGS 64
 
@@ -46,7 +47,8 @@ static void usage(FILE *f)
         "  --stats             cycle mode: print cycles, IPC, stalls, occupancy, caches, coalescing, DRAM\n"
         "  --stats-json FILE   cycle mode: the same as JSON\n"
         "  --trace FILE        cycle mode: trace every issued instruction; .txt per-cycle lines, .json\n"
-        "                      Chrome trace events (Perfetto), .vcd waveforms (GTKWave)\n"
+        "                      Chrome trace events (Perfetto), .vcd waveforms (GTKWave); .tgtrace: a\n"
+        "                      recording for `tgpu viz FILE.tgtrace` (warp states, memory, DRAM, buffers)\n"
         "  --trace-core N, --trace-warp N   .txt traces: only this core / warp slot\n"
         "  --backend sim|rtl   sim (default), or the Verilated RTL (warps of %d lanes, one core, 1-D\n"
         "                      launches of up to %d threads), in lockstep with the simulator: every\n"
@@ -163,9 +165,9 @@ bad:
     return -1;
 }
 
-int tg_cmd_run(int argc, char **argv) { return tg_run_main(argc, argv, NULL, NULL); }
+int tg_cmd_run(int argc, char **argv) { return tg_run_main(argc, argv, NULL); }
 
-int tg_run_main(int argc, char **argv, const tg_timing_hooks *hooks, tg_timing_config *cfg_out)
+int tg_run_main(int argc, char **argv, const tg_run_observer *obs)
 {
     const char *path = NULL, *kname = NULL, *stats_json = NULL, *trace = NULL;
     int show_stats = 0, trace_core = -1, trace_warp = -1, rtl = 0, lockstep = 1, sim_shape = 0;
@@ -226,7 +228,7 @@ int tg_run_main(int argc, char **argv, const tg_timing_hooks *hooks, tg_timing_c
             fprintf(stderr, "tgpu run: this tgpu was built without the RTL (install verilator, then make clean all)\n");
             return 2;
         }
-        if (cfg.cycle_mode || show_stats || stats_json || cfg.timing_preset || sim_shape || hooks ||
+        if (cfg.cycle_mode || show_stats || stats_json || cfg.timing_preset || sim_shape || obs ||
             (trace && (!strrchr(trace, '.') || strcmp(strrchr(trace, '.'), ".vcd")))) {
             fprintf(stderr, "tgpu run: --backend rtl runs the RTL's own shape (warps of %d lanes, one core) and takes "
                             "--trace FILE.vcd for its waveform; cycle-mode options, --warp-size and --sms are the simulator's\n",
@@ -245,6 +247,12 @@ int tg_run_main(int argc, char **argv, const tg_timing_hooks *hooks, tg_timing_c
         return 2;
     }
     if (!path || !grid.x || !block.x) { usage(stderr); return 2; }
+    /* --trace F.tgtrace: a recording for tgpu viz, made by the same observer tgpu viz uses */
+    const char *tdot = trace ? strrchr(trace, '.') : NULL;
+    tg_viz_rec trec;
+    tg_run_observer tobs;
+    const char *tgtrace = !rtl && !obs && tdot && !strcmp(tdot, ".tgtrace") ? trace : NULL;
+    if (tgtrace) { tobs = tg_viz_rec_observer(&trec); obs = &tobs; trace = NULL; }
 
     char err[512];
     tg_module m;
@@ -265,16 +273,21 @@ int tg_run_main(int argc, char **argv, const tg_timing_hooks *hooks, tg_timing_c
     int rc = sim ? 0 : 2;
     if (!sim) fprintf(stderr, "tgpu run: %s\n", err);
     FILE *tf = NULL;
-    if (sim && hooks && tg_sim_set_timing_hooks(sim, hooks)) {
+    if (sim && obs && !tg_sim_timing_config(sim)) {
         fprintf(stderr, "tgpu run: timing observers need --mode cycle\n");
         rc = 2;
     }
-    if (sim && cfg_out && tg_sim_timing_config(sim)) *cfg_out = *tg_sim_timing_config(sim);
+    tg_timing_hooks hooks = { 0 };
+    if (sim && rc == 0 && obs && obs->begin &&
+        (obs->begin(obs->ctx, tg_sim_timing_config(sim), k->name, &hooks) || tg_sim_set_timing_hooks(sim, &hooks))) {
+        fprintf(stderr, "tgpu run: out of memory\n");
+        rc = 2;
+    }
     if (sim && trace && !rtl) {
         const char *dot = strrchr(trace, '.');
         int fmt = dot && !strcmp(dot, ".json") ? TG_TRACE_JSON : dot && !strcmp(dot, ".vcd") ? TG_TRACE_VCD :
                   dot && !strcmp(dot, ".txt") ? TG_TRACE_TEXT : -1;
-        if (fmt < 0) { fprintf(stderr, "tgpu run: --trace %s: the extension picks the format: .txt, .json or .vcd\n", trace); rc = 2; }
+        if (fmt < 0) { fprintf(stderr, "tgpu run: --trace %s: the extension picks the format: .txt, .json, .vcd or .tgtrace\n", trace); rc = 2; }
         else if (!(tf = fopen(trace, "w"))) { fprintf(stderr, "tgpu run: cannot write %s\n", trace); rc = 2; }
         else tg_sim_trace_begin(sim, tf, fmt, trace_core, trace_warp);
     }
@@ -328,6 +341,9 @@ int tg_run_main(int argc, char **argv, const tg_timing_hooks *hooks, tg_timing_c
                     write_all(args[i].out_file, buf, args[i].bytes)) {
                     fprintf(stderr, "tgpu run: cannot write %s\n", args[i].out_file);
                     rc = 2;
+                } else if (obs && obs->buffer && obs->buffer(obs->ctx, args[i].out_file, buf, args[i].bytes)) {
+                    fprintf(stderr, "tgpu run: out of memory recording %s\n", args[i].out_file);
+                    rc = 2;
                 }
                 free(buf);
             }
@@ -347,10 +363,15 @@ int tg_run_main(int argc, char **argv, const tg_timing_hooks *hooks, tg_timing_c
                 FILE *jf = stats_json ? fopen(stats_json, "w") : NULL;
                 if (stats_json && !jf) { fprintf(stderr, "tgpu run: cannot write %s\n", stats_json); rc = 2; }
                 if (jf) { tg_timing_stats_json(&ts, jf); fclose(jf); }
+                if (rc == 0 && obs && obs->end && obs->end(obs->ctx, &ts)) { fprintf(stderr, "tgpu run: out of memory while recording\n"); rc = 2; }
             }
         }
     }
     if (tf) { tg_sim_trace_end(sim); fclose(tf); }
+    if (tgtrace) {
+        if (rc == 0 && tg_viz_trace_write(&trec, tgtrace, err, sizeof err)) { fprintf(stderr, "tgpu run: %s\n", err); rc = 2; }
+        tg_viz_rec_free(&trec);
+    }
     if (sim) tg_sim_destroy(sim);
     tg_module_free(&m);
     return rc;

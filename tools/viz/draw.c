@@ -1,7 +1,8 @@
 /* draw.c: the visualizer's panels on a canvas: header with the stats overlay, the warp-state
  * legend, the per-core warp timeline (a row per warp slot, x = cycles, each pixel column coloured
- * by the state that took most of its cycles) and the memory panel (requests per pixel column,
- * stacked by kind). */
+ * by the state that took most of its cycles), the DRAM bank panel (a row per bank, activations and
+ * row hits per pixel column), the memory panel (requests per pixel column, stacked by kind), and the
+ * buffers with the chosen one's heatmap. */
 #include "tools/viz/viz.h"
 
 #include <math.h>
@@ -65,10 +66,22 @@ static void draw_timeline(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *
     double *acc = calloc((size_t)w * (TG_NUM_STALLS + 1), sizeof *acc);
     if (!acc) return;
     double hi = (double)(v->cursor < v->v0 + v->span ? v->cursor : v->v0 + v->span);
+    /* zoomed far out, a column covers many summary buckets: count those instead of walking every
+     * span, so a frame costs the same for any run length (the column's edge buckets count whole) */
+    int zoomed_out = (double)v->span / w >= 4.0 * TG_VIZ_SUM;
     for (int slot = 0; slot < L->nrows; slot++) {
         const tg_viz_row *row = &r->rows[v->sm * r->nslots + slot];
+        int coarse = zoomed_out && row->sum;
         memset(acc, 0, (size_t)w * (TG_NUM_STALLS + 1) * sizeof *acc);
-        for (size_t k = 0; k < row->n; k++) {
+        for (int x = 0; coarse && x < w; x++) {
+            double a = col_cycle(v, x, w), b = col_cycle(v, x + 1, w);
+            if (a >= hi) break;
+            if (b > hi) b = hi;
+            size_t k0 = (size_t)(a / TG_VIZ_SUM), k1 = (size_t)ceil(b / TG_VIZ_SUM);
+            for (size_t k = k0; k < k1 && k < r->nsum; k++)
+                for (int st = 0; st < TG_NUM_STALLS; st++) acc[x * (TG_NUM_STALLS + 1) + st] += row->sum[k][st];
+        }
+        for (size_t k = coarse ? row->n : 0; k < row->n; k++) {
             const tg_viz_span *s = &row->spans[k];
             double s0 = (double)s->start, s1 = (double)(s->start + s->len);
             if (s1 <= (double)v->v0) continue;
@@ -87,9 +100,9 @@ static void draw_timeline(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *
         for (int x = 0; x < w; x++) {
             double a = col_cycle(v, x, w), b = col_cycle(v, x + 1, w);
             if (a >= hi) break;
-            double *cell = &acc[x * (TG_NUM_STALLS + 1)], used = 0;
+            double *cell = &acc[x * (TG_NUM_STALLS + 1)], used = 0, total = coarse ? ceil((b < hi ? b : hi) / TG_VIZ_SUM) * TG_VIZ_SUM - floor(a / TG_VIZ_SUM) * TG_VIZ_SUM : (b < hi ? b : hi) - a;
             for (int st = 0; st < TG_NUM_STALLS; st++) used += cell[st];
-            cell[TG_VIZ_IDLE] = (b < hi ? b : hi) - a - used;
+            cell[TG_VIZ_IDLE] = total - used;
             int best = TG_VIZ_IDLE;
             for (int st = 0; st < TG_NUM_STALLS; st++) if (cell[st] > cell[best]) best = st;
             tg_canvas_fill(c, L->tl_x + x, y, 1, h, tg_viz_state_color(best));
@@ -104,27 +117,24 @@ static void draw_timeline(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *
 static void draw_memory(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *c, const tg_viz_layout *L)
 {
     int w = L->mem_w;
-    uint32_t *col = calloc((size_t)w * TG_NUM_MEM_EVENTS, sizeof *col);
+    uint64_t *col = calloc((size_t)w * TG_NUM_MEM_EVENTS, sizeof *col);
     if (!col) return;
     uint64_t maxtot = 1;
+    size_t upto = (size_t)((v->cursor + TG_VIZ_BUCKET - 1) / TG_VIZ_BUCKET);   /* buckets starting before the cursor */
     for (int x = 0; x < w; x++) {
         double a = col_cycle(v, x, w), b = col_cycle(v, x + 1, w);
         if (a >= (double)v->cursor) break;
         size_t b0 = (size_t)(a / TG_VIZ_BUCKET), b1 = (size_t)(b / TG_VIZ_BUCKET);
         if (b1 <= b0) b1 = b0 + 1;
-        uint64_t tot = 0;
-        for (size_t k = b0; k < b1 && k < r->nbuckets && k * TG_VIZ_BUCKET < v->cursor; k++)
-            for (int e = 0; e < TG_NUM_MEM_EVENTS; e++) {
-                uint32_t n = r->mem[k * (size_t)r->nsms + (size_t)v->sm][e];
-                col[x * TG_NUM_MEM_EVENTS + e] += n;
-                tot += n;
-            }
+        uint64_t *cell = &col[x * TG_NUM_MEM_EVENTS], tot = 0;
+        tg_viz_mem_between(r, v->sm, b0, b1 < upto ? b1 : upto, cell);
+        for (int e = 0; e < TG_NUM_MEM_EVENTS; e++) tot += cell[e];
         if (tot > maxtot) maxtot = tot;
     }
     for (int x = 0; x < w; x++) {
         uint64_t below = 0;
         for (int e = 0; e < TG_NUM_MEM_EVENTS; e++) {
-            uint32_t n = col[x * TG_NUM_MEM_EVENTS + e];
+            uint64_t n = col[x * TG_NUM_MEM_EVENTS + e];
             if (!n) continue;
             int top = L->mem_y + L->mem_h - (int)((below + n) * (uint64_t)L->mem_h / maxtot);
             int bot = L->mem_y + L->mem_h - (int)(below * (uint64_t)L->mem_h / maxtot);
@@ -137,6 +147,59 @@ static void draw_memory(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *c,
     snprintf(s, sizeof s, "max %llu requests per column", (unsigned long long)maxtot);
     tg_canvas_text(c, L->mem_x + L->mem_w - tg_canvas_text_width(s, 1), L->mem_y - 12, 1, DIM, s);
     free(col);
+}
+
+/* Activations red, row hits green, a cell's shade between them by its hit share; brighter with more
+ * requests (relative to the busiest cell in view). */
+#define DRAM_ACT 0xffff4136u
+#define DRAM_HIT 0xff2ecc40u
+
+static uint32_t dram_color(uint32_t acts, uint32_t hits, uint32_t most)
+{
+    double f = (double)hits / (double)(acts + hits), k = 0.35 + 0.65 * sqrt((double)(acts + hits) / (double)most);
+    uint32_t c = 0xff000000u;
+    for (int sh = 16; sh >= 0; sh -= 8) {
+        double a = (double)((DRAM_ACT >> sh) & 255), h = (double)((DRAM_HIT >> sh) & 255);
+        c |= (uint32_t)lround((a + (h - a) * f) * k) << sh;
+    }
+    return c;
+}
+
+static void draw_dram(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *c, const tg_viz_layout *L)
+{
+    int w = L->dram_w, rows = L->dram_rows;
+    char s[160];
+    uint64_t hi = v->cursor < v->v0 + v->span ? v->cursor : v->v0 + v->span, acts, hits;
+    tg_viz_dram_between(r, 0, v->cursor, &acts, &hits);
+    snprintf(s, sizeof s, "all banks to the cursor: %llu activations, %llu row hits (%.1f%%)", (unsigned long long)acts,
+             (unsigned long long)hits, acts + hits ? 100.0 * (double)hits / (double)(acts + hits) : 0.0);
+    tg_canvas_text(c, L->dram_x, L->dram_y + L->dram_h + 4, 1, DIM, s);
+    uint32_t (*cell)[2] = rows > 0 && w > 0 ? calloc((size_t)w * (size_t)rows, sizeof *cell) : NULL;
+    if (!cell) return;
+    size_t lo = 0, n = r->ndram;
+    while (lo < n) {   /* the first request in view */
+        size_t mid = (lo + n) / 2;
+        if (r->dram[mid].cycle < v->v0) lo = mid + 1;
+        else n = mid;
+    }
+    uint32_t most = 1;
+    for (size_t i = lo; i < r->ndram && r->dram[i].cycle < hi; i++) {
+        int x = (int)((double)(r->dram[i].cycle - v->v0) * w / (double)v->span);
+        int y = (int)((int64_t)r->dram[i].bank * rows / r->nbanks);
+        if (x >= w) break;
+        uint32_t *k = cell[(size_t)y * (size_t)w + (size_t)x];
+        k[r->dram[i].hit]++;
+        if (k[0] + k[1] > most) most = k[0] + k[1];
+    }
+    int rh = L->dram_h / rows;
+    for (int y = 0; y < rows; y++)
+        for (int x = 0; x < w; x++) {
+            uint32_t *k = cell[(size_t)y * (size_t)w + (size_t)x];
+            if (k[0] + k[1]) tg_canvas_fill(c, L->dram_x + x, L->dram_y + y * rh, 1, rh > 2 ? rh - 1 : rh, dram_color(k[0], k[1], most));
+        }
+    free(cell);
+    snprintf(s, sizeof s, "max %u requests per cell", most);
+    tg_canvas_text(c, L->dram_x + L->dram_w - tg_canvas_text_width(s, 1), L->dram_y - 12, 1, DIM, s);
 }
 
 void tg_viz_tensor_scale(tg_viz_tensor *t)
@@ -169,11 +232,19 @@ uint32_t tg_viz_heat_color(const tg_viz_tensor *t, float x)
     return c;
 }
 
-static void draw_tensor(const tg_viz_tensor *t, tg_canvas *c, const tg_viz_layout *L)
+static void draw_tensor(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *c, const tg_viz_layout *L)
 {
     char s[96];
-    snprintf(s, sizeof s, "%s %dx%d", t->name, t->rows, t->cols);
-    tg_canvas_text(c, L->ten_x, L->ten_y - 26, 1, TEXT, s);
+    tg_canvas_text(c, L->buf_x, L->buf_y - L->buf_h - 2, 1, TEXT, "buffers (click one):");
+    for (int i = 0; i < L->nbuf_labels; i++) {
+        int y = L->buf_y + i * L->buf_h;
+        if (i == v->buf) tg_canvas_fill(c, L->buf_x - 2, y - 2, L->buf_w[i] + 4, L->buf_h, PANEL);
+        tg_canvas_text(c, L->buf_x, y, 1, i == v->buf ? TEXT : DIM, r->bufs[i].name);
+    }
+    if (v->buf < 0 || v->buf >= r->nbufs) return;
+    const tg_viz_tensor *t = &r->bufs[v->buf];
+    snprintf(s, sizeof s, "%dx%d f32", t->rows, t->cols);
+    tg_canvas_text(c, L->ten_x, L->ten_y - 12, 1, TEXT, s);
     for (int py = 0; py < L->ten_h; py++)
         for (int px = 0; px < L->ten_w; px++) {
             int row = (int)((int64_t)py * t->rows / L->ten_h), col = (int)((int64_t)px * t->cols / L->ten_w);
@@ -206,13 +277,28 @@ static void layout(const tg_viz_rec *r, const tg_viz_view *v, int w, int h, tg_v
     L->mem_x = L->tl_x;
     L->mem_w = L->tl_w;
     L->mem_y = h - L->mem_h - 24;
-    if (v->tensor) {   /* a square heatmap and its value scale right of the memory panel */
-        L->ten_w = L->ten_h = L->mem_h;
-        L->ten_y = L->mem_y;
-        L->ten_x = L->tl_x + L->tl_w - L->ten_w - 70;
-        L->mem_w = L->ten_x - 24 - L->mem_x;
+    L->dram_h = h / 8;
+    L->dram_y = L->mem_y - 46 - L->dram_h;
+    L->dram_x = L->mem_x;
+    /* a row per bank where they fit at 2 pixels or more, else neighbouring banks share a row */
+    L->dram_rows = r->nbanks <= L->dram_h / 2 ? r->nbanks : L->dram_h / 2;
+    if (r->nbufs) {   /* a column right of the plots (which keep one cycle axis): buffer names, heatmap, scale */
+        int col = w - 8 - 200;
+        L->mem_w = L->tl_w = col - 24 - L->mem_x;
+        L->buf_x = col;
+        L->buf_h = 11;
+        L->buf_y = L->tl_y + 14;
+        L->nbuf_labels = (L->mem_y - 16 - L->buf_y) / L->buf_h;
+        if (L->nbuf_labels > r->nbufs) L->nbuf_labels = r->nbufs;
+        for (int i = 0; i < L->nbuf_labels; i++) L->buf_w[i] = tg_canvas_text_width(r->bufs[i].name, 1);
+        if (v->buf >= 0 && v->buf < r->nbufs) {
+            L->ten_w = L->ten_h = L->mem_h < 120 ? L->mem_h : 120;
+            L->ten_y = L->mem_y;
+            L->ten_x = col;
+        }
     }
-    int avail = L->mem_y - 60 - L->tl_y;
+    L->dram_w = L->mem_w;
+    int avail = L->dram_y - 60 - L->tl_y;
     L->nrows = r->nslots;
     L->row_h = r->nslots ? avail / r->nslots : 1;
     if (L->row_h > 24) L->row_h = 24;
@@ -259,10 +345,19 @@ void tg_viz_render(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *c, tg_v
     }
     tg_canvas_fill(c, L.mem_x, L.mem_y, L.mem_w, L.mem_h, PANEL);
     draw_memory(r, v, c, &L);
+    /* DRAM panel: title, key, a row per bank (or group of banks) */
+    x = tg_canvas_text(c, L.dram_x, L.dram_y - 26, 1, TEXT, "DRAM banks:") + 8;
+    tg_canvas_fill(c, x, L.dram_y - 27, 9, 9, DRAM_ACT);
+    x = tg_canvas_text(c, x + 13, L.dram_y - 26, 1, TEXT, "activation (row opened)") + 12;
+    tg_canvas_fill(c, x, L.dram_y - 27, 9, 9, DRAM_HIT);
+    x = tg_canvas_text(c, x + 13, L.dram_y - 26, 1, TEXT, "row hit") + 12;
+    snprintf(s, sizeof s, "%d banks%s, bank 0 on top", r->nbanks, L.dram_rows < r->nbanks ? " (grouped)" : "");
+    tg_canvas_text(c, x, L.dram_y - 26, 1, DIM, s);
+    tg_canvas_fill(c, L.dram_x, L.dram_y, L.dram_w, L.dram_h, PANEL);
+    draw_dram(r, v, c, &L);
     /* hit rates on this core up to the cursor */
-    uint64_t tot[TG_NUM_MEM_EVENTS] = { 0 };
-    for (size_t k = 0; k < r->nbuckets && k * TG_VIZ_BUCKET < v->cursor; k++)
-        for (int e = 0; e < TG_NUM_MEM_EVENTS; e++) tot[e] += r->mem[k * (size_t)r->nsms + (size_t)v->sm][e];
+    uint64_t tot[TG_NUM_MEM_EVENTS];
+    tg_viz_mem_between(r, v->sm, 0, (size_t)((v->cursor + TG_VIZ_BUCKET - 1) / TG_VIZ_BUCKET), tot);
     uint64_t l1 = tot[TG_MEV_L1_HIT] + tot[TG_MEV_L1_MISS], l2 = tot[TG_MEV_L2_HIT] + tot[TG_MEV_L2_MISS];
     snprintf(s, sizeof s, "core %d to the cursor: L1 hit rate %.1f%% of %llu, L2 hit rate %.1f%% of %llu, %llu DRAM lines, %llu shared accesses",
              v->sm, l1 ? 100.0 * (double)tot[TG_MEV_L1_HIT] / (double)l1 : 0.0, (unsigned long long)l1,
@@ -273,7 +368,8 @@ void tg_viz_render(const tg_viz_rec *r, const tg_viz_view *v, tg_canvas *c, tg_v
         int cx = x_of(v, v->cursor, L.tl_x, L.tl_w);
         tg_canvas_fill(c, cx, L.tl_y, 1, L.tl_h, CURSOR);
         tg_canvas_fill(c, x_of(v, v->cursor, L.mem_x, L.mem_w), L.mem_y, 1, L.mem_h, CURSOR);
+        tg_canvas_fill(c, x_of(v, v->cursor, L.dram_x, L.dram_w), L.dram_y, 1, L.dram_h, CURSOR);
     }
-    if (v->tensor) draw_tensor(v->tensor, c, &L);
+    if (r->nbufs) draw_tensor(r, v, c, &L);
     if (lay) *lay = L;
 }
