@@ -16,7 +16,7 @@ RTL_HOBJS := $(RTL_DIR)/tg_rtl.o $(RTL_DIR)/lockstep.o $(RTL_MODEL)/verilated.o 
 # The model's shape comes from rtl/harness/tg_rtl.h (TG_RTL_LANES ...), which the harness compiles with.
 rtl_shape = $(shell sed -n 's/^\#define TG_RTL_$(1) \([0-9]*\).*/\1/p' rtl/harness/tg_rtl.h)
 RTL_GFLAGS := -GLANES=$(call rtl_shape,LANES) -GWARPS=$(call rtl_shape,WARPS) -GNREGS=$(call rtl_shape,NREGS) \
-              -GSHARED_WORDS=$(call rtl_shape,SHARED_WORDS)
+              -GSHARED_WORDS=$(call rtl_shape,SHARED_WORDS) -GLOCAL_WORDS=$(call rtl_shape,LOCAL_WORDS)
 VERILATOR_ROOT ?= $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)
 RTL_VFLAGS   := -std=c++17 -faligned-new -O1 -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd
 RTL_CXXFLAGS := -std=c++17 -faligned-new -O1 $(filter -fsanitize=% -g,$(OPT)) -I$(RTL_MODEL)/obj -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd -I.

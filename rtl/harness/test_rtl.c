@@ -44,7 +44,8 @@ static int run(tg_rtl *r, const uint64_t *code, uint32_t n, uint32_t grid, uint3
                uint32_t params, uint32_t pbytes, uint32_t shared, tg_rtl_result *res)
 {
     tg_rtl_load_code(r, code, n);
-    tg_rtl_launch l = { 0, n, grid, block, params, pbytes, shared };
+    tg_rtl_launch l = { .entry = 0, .end = n, .grid = { grid, 1, 1 }, .block = { block, 1, 1 }, .params = params,
+                        .param_bytes = pbytes, .shared_bytes = shared };
     return tg_rtl_run(r, &l, 2000000, res);
 }
 

@@ -18,6 +18,7 @@ extern "C" {
 #define TG_RTL_WARPS 8
 #define TG_RTL_NREGS 32
 #define TG_RTL_SHARED_WORDS 8192
+#define TG_RTL_LOCAL_WORDS 64       /* local memory per thread: 256 bytes */
 #define TG_RTL_FAULT_UNIMPLEMENTED 15
 
 typedef struct tg_rtl tg_rtl;
@@ -34,15 +35,16 @@ typedef void (*tg_rtl_commit_fn)(const tg_rtl_commit *c, void *user);
 
 typedef struct tg_rtl_launch {
     uint32_t entry, end;          /* instruction indices */
-    uint32_t grid, block;         /* 1-D: blocks, threads per block */
+    uint32_t grid[3], block[3];   /* x, y, z: blocks in the grid, threads per block */
     uint32_t params, param_bytes; /* device address and size of the parameter block */
     uint32_t shared_bytes;
+    uint32_t local_bytes;         /* per thread, at most TG_RTL_LOCAL_WORDS * 4 */
 } tg_rtl_launch;
 
 typedef struct tg_rtl_result {
     uint64_t cycles, warp_instrs;
     uint32_t fault_kind;          /* 0 none; sim's tg_fault_kind numbers; 15 unimplemented */
-    uint32_t fault_pc, fault_block, fault_warp, fault_lane, fault_addr;
+    uint32_t fault_pc, fault_block, fault_warp, fault_lane, fault_addr;   /* fault_block: linear */
 } tg_rtl_result;
 
 /* mem_bytes of DRAM; addresses below 256 fault (null). vcd: waveform file or NULL. */
