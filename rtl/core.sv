@@ -280,7 +280,8 @@ module core
     logic [31:0] atom_old_q, atom_old, atom_new, atom_fadd;
     logic atom_fadd_ok, atom_fadd_p;
     assign atom_old = is_shared ? chip_word : atom_old_q;
-    fpu u_atom_fpu (.op(OP_FADD), .mod(4'd0), .a(is_atom ? atom_old : 32'd0), .b(is_atom ? vb : 32'd0), .c(32'd0), .result(atom_fadd),
+    // op is FADD only for atom.fadd, so the model evaluates the f32 adder for nothing else.
+    fpu u_atom_fpu (.op(is_atom && mod == ATOM_FADD ? OP_FADD : OP_NOP), .mod(4'd0), .a(is_atom ? atom_old : 32'd0), .b(is_atom ? vb : 32'd0), .c(32'd0), .result(atom_fadd),
                     .pred(atom_fadd_p), .supported(atom_fadd_ok));
     always_comb
         case (mod)
