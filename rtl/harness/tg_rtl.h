@@ -13,10 +13,12 @@ extern "C" {
 
 /* The shape the Verilated model is built with: rtl/rtl.mk reads these lines and passes them to
  * gpu_top's parameters, so they are the one source. Warps of 32 lanes, as CUDA C assumes, and
- * blocks of up to 256 threads with 32 KiB of shared memory: what the LLM's kernels need. */
+ * blocks of up to 256 threads (1-D, 2-D or 3-D) with 32 KiB of shared memory, 64 registers and
+ * 256 bytes of local memory per thread: what the LLM's kernels need (attention_flash_split uses 45
+ * registers; spilling kernels use local memory). */
 #define TG_RTL_LANES 32
 #define TG_RTL_WARPS 8
-#define TG_RTL_NREGS 32
+#define TG_RTL_NREGS 64
 #define TG_RTL_SHARED_WORDS 8192
 #define TG_RTL_LOCAL_WORDS 64       /* local memory per thread: 256 bytes */
 #define TG_RTL_FAULT_UNIMPLEMENTED 15
