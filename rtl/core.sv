@@ -150,12 +150,13 @@ module core
     logic [TB-1:0] thread;
     assign thread = TB'({cur_warp, lane});
 
-    function automatic logic read_pred(input logic [2:0] p, input logic [WB-1:0] w,
-                                       input logic [LB-1:0] l,
-                                       input logic [WARPS-1:0][6:0][LANES-1:0] pf);
-        if (p == PRED_PT) return 1'b1;
-        return pf[w][p][l];
-    endfunction
+    // The current lane's predicates (p7 = PT reads 1 where used). One warp's bits, not the whole
+    // predicate file as a function argument: the model copied all of it per call, every cycle.
+    logic [7:0] lane_preds;
+    always_comb begin
+        for (int p = 0; p < 7; p++) lane_preds[p] = preds[cur_warp][p][lane];
+        lane_preds[7] = 1'b1;
+    end
 
     // Registers this configuration lacks (>= NREGS, not rz) make the instruction unimplemented.
     function automatic logic reg_ok(input logic [7:0] r);
@@ -177,7 +178,7 @@ module core
     assign vd = reg_ok(rdk) && rdk != REG_RZ && rf_g[id] == gen ? rf[id] : 32'd0;
 
     logic guard_ok;
-    assign guard_ok = read_pred(guard, cur_warp, lane, preds) ^ guard_neg;
+    assign guard_ok = lane_preds[guard] ^ guard_neg;
 
 
     // ---- alu -------------------------------------------------------------------------------
@@ -379,7 +380,7 @@ module core
     // Value written to rd by a non-memory instruction of this lane.
     logic [31:0] lane_value;
     logic sel_p;
-    assign sel_p = read_pred(mod[2:0], cur_warp, lane, preds) ^ mod[3];
+    assign sel_p = lane_preds[mod[2:0]] ^ mod[3];
     always_comb
         case (op)
             OP_S2R:  lane_value = sreg;
@@ -389,8 +390,8 @@ module core
             default: lane_value = fpu_supported ? fpu_result : conv_supported ? conv_result : alu_result;
         endcase
     logic plog_x, plog_y, plog_v;
-    assign plog_x = read_pred(ra[2:0], cur_warp, lane, preds) ^ mod[0];
-    assign plog_y = read_pred(rb[2:0], cur_warp, lane, preds) ^ mod[1];
+    assign plog_x = lane_preds[ra[2:0]] ^ mod[0];
+    assign plog_y = lane_preds[rb[2:0]] ^ mod[1];
     assign plog_v = op == OP_PAND ? (plog_x & plog_y) : op == OP_POR ? (plog_x | plog_y)
                                                       : (plog_x ^ plog_y);
     logic writes_rd;   // instruction writes register rd (not a predicate)
