@@ -74,7 +74,8 @@ test: $(BUILD)/tests/test_lockstep
 # test_ptx_kernels again, every launch on the RTL in lockstep with the simulator. Not yet in make
 # test (named so that tests/run.sh does not pick it up): the kernels that need fdiv, fsqrt or the
 # SFU (silu_mul, rmsnorm, add_rmsnorm, rope, softmax, attention, attention_flash_split) fail until
-# the work of branch rtl-sfu is merged; the other 21 launches match (2-D and spilling ones too).
+# the work of branch rtl-sfu is merged (10 of its 28 launches); the other 18 match (2-D and
+# spilling ones too).
 $(RTL_DIR)/ptx_kernels_rtl.o: tests/unit/test_ptx_kernels.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DTG_TEST_RTL -c $< -o $@
