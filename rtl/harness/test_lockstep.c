@@ -249,14 +249,17 @@ static void test_dims(tg_dim3 g, tg_dim3 b)
     free(out);
 }
 
-/* Per-thread local memory at every width; words a thread has not written in this block read 0 (the
- * second block runs on the same thread slots). out: 8 words per global thread. */
+/* Per-thread local memory at every width; words a thread has not written in this block read 0, and
+ * so do registers (r24) and shared memory (buf+4), which every block writes later: the next block
+ * runs on the same thread slots. 300 blocks pass the RTL's generation wrap (255). out: 8 words per
+ * global thread. */
 static const char *const LOCAL_SRC =
-    ".kernel loc\n.local 64\n.param out 4\n"
+    ".kernel loc\n.local 64\n.shared buf 64\n.param out 4\n"
     "    s2r r0, %tid.x\n    s2r r1, %ctaid.x\n    s2r r2, %ntid.x\n"
     "    imad r3, r1, r2, r0\n"                                   /* g */
     "    ldl.b32 r4, [rz+60]\n"                                   /* not written yet: 0 */
     "    ldl.b64 r6, [rz+8]\n"                                    /* likewise */
+    "    lds.b32 r25, [rz+4]\n    iadd r6, r6, r25\n    iadd r6, r6, r24\n"   /* still 0 */
     "    iadd r8, r3, 1000\n    iadd r9, r3, 7\n    shl r10, r3, 20\n    xor r11, r3, 0x5a5a\n"
     "    stl.b32 [rz+60], r8\n"
     "    stl.u8 [rz+1], r3\n"
@@ -268,6 +271,7 @@ static const char *const LOCAL_SRC =
     "    ldl.b128 r16, [rz+16]\n"
     "    ldl.b32 r20, [rz+60]\n"
     "    ldl.u16 r21, [rz+44]\n"
+    "    iadd r24, r3, 5\n    sts.b32 [rz+4], r24\n"
     "    ldp.b32 r22, [out]\n    shl r23, r3, 5\n    iadd r22, r22, r23\n"
     "    stg.b32 [r22], r4\n    stg.b32 [r22+4], r6\n    stg.b32 [r22+8], r12\n    stg.b32 [r22+12], r13\n"
     "    stg.b32 [r22+16], r16\n    stg.b32 [r22+20], r19\n    stg.b32 [r22+24], r20\n    stg.b32 [r22+28], r21\n"
@@ -275,9 +279,9 @@ static const char *const LOCAL_SRC =
 
 static void test_local(void)
 {
-    enum { G = 2, B = 40 };
-    uint32_t out[G * B * 8];
-    int st = lockstep_src("local", LOCAL_SRC, (tg_dim3){ G, 1, 1 }, (tg_dim3){ B, 1, 1 }, out, sizeof out);
+    enum { G = 300, B = 40 };
+    uint32_t *out = malloc(G * B * 8 * 4);
+    int st = lockstep_src("local", LOCAL_SRC, (tg_dim3){ G, 1, 1 }, (tg_dim3){ B, 1, 1 }, out, G * B * 8 * 4);
     CHECK(st == TG_LOCKSTEP_MATCH && res.fault_kind == 0, "local: %s\n%s", tg_lockstep_status_name(st), res.report);
     unsigned bad = 0;
     for (uint32_t g = 0; g < G * B; g++) {
@@ -288,6 +292,7 @@ static void test_local(void)
             if (v[i] != want[i] && bad++ < 4) printf("local: thread %u word %d: 0x%x, want 0x%x\n", g, i, v[i], want[i]);
     }
     CHECK(bad == 0, "local: %u wrong words", bad);
+    free(out);
 }
 
 /* One picked thread (block 1, warp 1, lane 5) makes a bad local access: both sides fault alike. */
