@@ -52,7 +52,9 @@ module dispatcher (
                     core_start <= 1'b1;
                     state <= D_WAIT;
                 end
-                D_WAIT: begin
+                // In the cycle the core sees core_start, its fault flag still shows the previous
+                // launch's (a launch after a fault used to stop here, as if this block faulted).
+                D_WAIT: if (!core_start) begin
                     if (core_fault) state <= D_IDLE;
                     else if (core_done) begin
                         if (last_x && last_y && last_z) begin
