@@ -4,25 +4,38 @@
 // lanes one per cycle (a memory access takes one request per 32-bit word), then retires on the
 // commit stream. Blocks: decoder (instruction fields), alu (integer), fpu (f32), convert (conversions), lsu (addresses and byte lanes),
 // the register file (NREGS x 32-bit per thread), the predicate file (p0..p6 per thread), shared
-// memory, and the barrier unit (per-thread waiting bits, released when every live thread waits).
+// memory, local memory (LOCAL_WORDS per thread), and the barrier unit (16 barriers as in the
+// simulator: per-barrier arrival counts and optional thread counts, released by the scheduler).
+// Registers, shared and local memory read 0 until written in the running block: every word carries
+// the generation (block start) that last wrote it, so a block starts without a clearing pass.
 //
-// State machine:  IDLE -> CLEAR (zero registers and shared memory) -> SCHED <-> EXEC/MEM -> COMMIT
-//                 SCHED -> DONE when no thread is live; any fault -> FAULT (until the next start).
+// State machine:  IDLE -> SCHED <-> EXEC/MEM -> COMMIT (IDLE -> CLEAR -> SCHED once every 255 block
+//                 starts: resets every generation tag); SCHED -> DONE when no thread is live;
+//                 any fault -> FAULT (until the next start).
 module core
   import tg32_pkg::*;
 #(
     parameter int WARPS = 4,
     parameter int LANES = 8,
     parameter int NREGS = 32,
-    parameter int SHARED_WORDS = 1024
+    parameter int SHARED_WORDS = 1024,
+    parameter int LOCAL_WORDS = 64        // local memory per thread (power of two)
 ) (
     input  logic        clk,
     input  logic        rst,
     // Launch (held stable by gpu_top during a launch) and the block to run (from the dispatcher).
     input  logic [31:0] entry,
     input  logic [31:0] end_pc,
-    input  logic [31:0] block_dim,
-    input  logic [31:0] grid_dim,
+    input  logic [31:0] block_dim,     // x
+    input  logic [31:0] block_dim_y,
+    input  logic [31:0] block_dim_z,
+    input  logic [31:0] grid_dim,      // x
+    input  logic [31:0] grid_dim_y,
+    input  logic [31:0] grid_dim_z,
+    input  logic [31:0] ctaid_x,       // this block's index (block_id = its linear number)
+    input  logic [31:0] ctaid_y,
+    input  logic [31:0] ctaid_z,
+    input  logic [31:0] local_bytes,   // local memory per thread the launch uses
     input  logic [31:0] params_ptr,
     input  logic [31:0] param_bytes,
     input  logic [31:0] shared_bytes,
@@ -65,6 +78,11 @@ module core
     localparam int TB = $clog2(THREADS);
     localparam int RB = $clog2(NREGS);
     localparam int SB = $clog2(SHARED_WORDS);
+    localparam int LWB = $clog2(LOCAL_WORDS);
+    localparam int RF_WORDS = THREADS * NREGS, LM_WORDS = THREADS * LOCAL_WORDS;
+    localparam int CLR_WORDS = RF_WORDS > SHARED_WORDS ? (RF_WORDS > LM_WORDS ? RF_WORDS : LM_WORDS)
+                                                       : (SHARED_WORDS > LM_WORDS ? SHARED_WORDS : LM_WORDS);
+    localparam int CB = $clog2(CLR_WORDS);
     localparam logic [3:0] F_OOB = 4'd1, F_MISALIGNED = 4'd2, F_ILLEGAL = 4'd3,
                            F_DEADLOCK = 4'd4, F_DIVERGENT = 4'd5, F_BAD_LAUNCH = 4'd7,
                            F_UNIMPLEMENTED = 4'd15;
@@ -82,6 +100,18 @@ module core
     logic [WARPS-1:0][6:0][LANES-1:0]  preds;     // p0..p6; p7 (PT) is constant true
     logic [31:0] rf   [THREADS * NREGS];          // register file: index {thread, reg}
     logic [31:0] smem [SHARED_WORDS];             // shared memory of the running block
+    logic [31:0] lmem [THREADS * LOCAL_WORDS];    // local memory: index {thread, word}
+    // Generation tags: a word is valid (else reads 0) when its tag equals gen, the running block's.
+    logic [7:0]  rf_g [THREADS * NREGS];
+    logic [7:0]  smem_g [SHARED_WORDS];
+    logic [7:0]  lmem_g [THREADS * LOCAL_WORDS];
+    logic [7:0]  gen;
+    // Barriers (sim/warp.c): per thread the id it waits on; per id the arrivals and the thread
+    // count the first arrival named (0: all live threads).
+    logic [3:0]  bar_of  [THREADS];
+    logic [TB:0] bar_cnt [16];
+    logic [31:0] bar_exp [16];
+    logic [TB:0] live_threads;
 
     // ---- the instruction in flight ---------------------------------------------------------
     logic [WB-1:0]    cur_warp, last_warp;
@@ -90,8 +120,7 @@ module core
     logic [63:0]      inst;
     logic [LB-1:0]    lane;
     logic [1:0]       k;                          // word of a wide memory access
-    logic [TB+RB:0]   clear_idx;
-    logic [SB:0]      clear_sidx;
+    logic [CB:0]      clear_idx;
 
     // ---- scheduler ---------------------------------------------------------------------------
     logic [WARPS-1:0][LANES-1:0] runnable;
@@ -121,12 +150,13 @@ module core
     logic [TB-1:0] thread;
     assign thread = TB'({cur_warp, lane});
 
-    function automatic logic read_pred(input logic [2:0] p, input logic [WB-1:0] w,
-                                       input logic [LB-1:0] l,
-                                       input logic [WARPS-1:0][6:0][LANES-1:0] pf);
-        if (p == PRED_PT) return 1'b1;
-        return pf[w][p][l];
-    endfunction
+    // The current lane's predicates (p7 = PT reads 1 where used). One warp's bits, not the whole
+    // predicate file as a function argument: the model copied all of it per call, every cycle.
+    logic [7:0] lane_preds;
+    always_comb begin
+        for (int p = 0; p < 7; p++) lane_preds[p] = preds[cur_warp][p][lane];
+        lane_preds[7] = 1'b1;
+    end
 
     // Registers this configuration lacks (>= NREGS, not rz) make the instruction unimplemented.
     function automatic logic reg_ok(input logic [7:0] r);
@@ -137,13 +167,18 @@ module core
     logic [31:0] va, vb, vc, vd;
     logic [7:0] rdk;
     assign rdk = rd + {6'd0, k};
-    assign va = reg_ok(ra) && ra != REG_RZ ? rf[{thread, ra[RB-1:0]}] : 32'd0;
-    assign vb = bimm ? imm : reg_ok(rb) && rb != REG_RZ ? rf[{thread, rb[RB-1:0]}] : 32'd0;
-    assign vc = reg_ok(rc) && rc != REG_RZ ? rf[{thread, rc[RB-1:0]}] : 32'd0;
-    assign vd = reg_ok(rdk) && rdk != REG_RZ ? rf[{thread, rdk[RB-1:0]}] : 32'd0;
+    logic [TB+RB-1:0] ia, ib, ic, id;
+    assign ia = {thread, ra[RB-1:0]};
+    assign ib = {thread, rb[RB-1:0]};
+    assign ic = {thread, rc[RB-1:0]};
+    assign id = {thread, rdk[RB-1:0]};
+    assign va = reg_ok(ra) && ra != REG_RZ && rf_g[ia] == gen ? rf[ia] : 32'd0;
+    assign vb = bimm ? imm : reg_ok(rb) && rb != REG_RZ && rf_g[ib] == gen ? rf[ib] : 32'd0;
+    assign vc = reg_ok(rc) && rc != REG_RZ && rf_g[ic] == gen ? rf[ic] : 32'd0;
+    assign vd = reg_ok(rdk) && rdk != REG_RZ && rf_g[id] == gen ? rf[id] : 32'd0;
 
     logic guard_ok;
-    assign guard_ok = read_pred(guard, cur_warp, lane, preds) ^ guard_neg;
+    assign guard_ok = lane_preds[guard] ^ guard_neg;
 
 
     // ---- alu -------------------------------------------------------------------------------
@@ -168,18 +203,36 @@ module core
     logic conv_supported;
     convert u_convert (.op, .mod, .a(va), .result(conv_result), .supported(conv_supported));
 
-    // Special registers (S2R); y and z dimensions are 1 in this configuration.
-    logic [31:0] sreg;
+    // Special registers (S2R). The thread's x/y/z come from its linear index in the block as in
+    // the simulator: x = t % ntid.x, y = t / ntid.x % ntid.y, z = t / (ntid.x * ntid.y); a running
+    // block's dimensions are each at most THREADS, so the dividers are TB+1 bits wide.
+    logic [31:0] sreg, nthreads;
+    logic [TB:0] t_lin, bdx, bdy, bdxy, tid_x, tid_y, tid_z;
+    assign nthreads = block_dim * block_dim_y * block_dim_z;
+    assign t_lin = (TB + 1)'(thread);
+    assign bdx = block_dim[TB:0];
+    assign bdy = block_dim_y[TB:0];
+    assign bdxy = (TB + 1)'(block_dim * block_dim_y);
+    assign tid_x = t_lin % bdx;
+    assign tid_y = t_lin / bdx % bdy;
+    assign tid_z = t_lin / bdxy;
     always_comb
         case (ra)
-            SREG_TID_X:       sreg = 32'(thread);
+            SREG_TID_X:       sreg = 32'(tid_x);
+            SREG_TID_Y:       sreg = 32'(tid_y);
+            SREG_TID_Z:       sreg = 32'(tid_z);
             SREG_NTID_X:      sreg = block_dim;
-            SREG_NTID_Y, SREG_NTID_Z, SREG_NCTAID_Y, SREG_NCTAID_Z: sreg = 32'd1;
-            SREG_CTAID_X:     sreg = block_id;
+            SREG_NTID_Y:      sreg = block_dim_y;
+            SREG_NTID_Z:      sreg = block_dim_z;
+            SREG_CTAID_X:     sreg = ctaid_x;
+            SREG_CTAID_Y:     sreg = ctaid_y;
+            SREG_CTAID_Z:     sreg = ctaid_z;
             SREG_NCTAID_X:    sreg = grid_dim;
+            SREG_NCTAID_Y:    sreg = grid_dim_y;
+            SREG_NCTAID_Z:    sreg = grid_dim_z;
             SREG_LANEID:      sreg = 32'(lane);
             SREG_WARPID:      sreg = 32'(cur_warp);
-            SREG_NWARPID:     sreg = (block_dim + LANES - 1) / LANES;
+            SREG_NWARPID:     sreg = (nthreads + LANES - 1) / LANES;
             SREG_NSMID:       sreg = 32'd1;
             SREG_CLOCK:       sreg = clock;
             SREG_WARPSZ:      sreg = LANES;
@@ -188,7 +241,7 @@ module core
             SREG_LANEMASK_LE: sreg = (32'd2 << lane) - 32'd1;
             SREG_LANEMASK_GT: sreg = ~((32'd2 << lane) - 32'd1);
             SREG_LANEMASK_GE: sreg = ~((32'd1 << lane) - 32'd1);
-            default:          sreg = 32'd0;   // tid.y/z, ctaid.y/z, smid, clock_hi
+            default:          sreg = 32'd0;   // smid, clock_hi
         endcase
 
     // ---- lsu -------------------------------------------------------------------------------
@@ -201,22 +254,35 @@ module core
                .addr(ls_addr), .bytes(ls_bytes), .misaligned(ls_misaligned), .word_addr(ls_word_addr),
                .strobe(ls_strobe), .store_word(ls_store_word), .load_val(ls_load_val));
 
-    logic is_load, is_store, is_shared, is_param, is_mem;
+    logic is_load, is_store, is_shared, is_local, is_onchip, is_param, is_mem;
     logic [SB-1:0] sidx;
+    logic [TB+LWB-1:0] lidx;
     assign sidx = ls_word_addr[SB+1:2];
-    assign is_load   = op == OP_LDG || op == OP_LDS || op == OP_LDP;
-    assign is_store  = op == OP_STG || op == OP_STS;
+    assign lidx = {thread, ls_word_addr[LWB+1:2]};
+    assign is_load   = op == OP_LDG || op == OP_LDS || op == OP_LDP || op == OP_LDL;
+    assign is_store  = op == OP_STG || op == OP_STS || op == OP_STL;
     assign is_shared = op == OP_LDS || op == OP_STS || op == OP_ATOMS;
+    assign is_local  = op == OP_LDL || op == OP_STL;
+    assign is_onchip = is_shared || is_local;   // answered at once, not on the memory port
     assign is_param  = op == OP_LDP;
     assign is_mem    = is_load || is_store || is_atom;
+    // The addressed word of shared or local memory (0 until written in this block), and a store's
+    // bytes merged into it.
+    logic [31:0] chip_word, chip_merged;
+    assign chip_word = is_local ? (lmem_g[lidx] == gen ? lmem[lidx] : 32'd0)
+                                : (smem_g[sidx] == gen ? smem[sidx] : 32'd0);
+    always_comb
+        for (int b = 0; b < 4; b++)
+            chip_merged[8 * b +: 8] = ls_strobe[b] ? ls_store_word[8 * b +: 8] : chip_word[8 * b +: 8];
 
     // Atomics: read the old word, write op(old, rb, rc), return old in rd. Shared memory does both
     // in one cycle; global memory takes a read request, then a write request (atom_phase).
     logic atom_phase;
     logic [31:0] atom_old_q, atom_old, atom_new, atom_fadd;
     logic atom_fadd_ok, atom_fadd_p;
-    assign atom_old = is_shared ? smem[sidx] : atom_old_q;
-    fpu u_atom_fpu (.op(OP_FADD), .mod(4'd0), .a(is_atom ? atom_old : 32'd0), .b(is_atom ? vb : 32'd0), .c(32'd0), .result(atom_fadd),
+    assign atom_old = is_shared ? chip_word : atom_old_q;
+    // op is FADD only for atom.fadd, so the model evaluates the f32 adder for nothing else.
+    fpu u_atom_fpu (.op(is_atom && mod == ATOM_FADD ? OP_FADD : OP_NOP), .mod(4'd0), .a(is_atom ? atom_old : 32'd0), .b(is_atom ? vb : 32'd0), .c(32'd0), .result(atom_fadd),
                     .pred(atom_fadd_p), .supported(atom_fadd_ok));
     always_comb
         case (mod)
@@ -236,12 +302,12 @@ module core
         endcase
     logic [31:0] nwords;
     assign nwords = ls_bytes > 32'd4 ? ls_bytes >> 2 : 32'd1;
-    logic [31:0] space_limit;   // bytes in shared / param space (global: the memory model checks)
-    assign space_limit = is_shared ? shared_bytes : param_bytes;
+    logic [31:0] space_limit;   // bytes in shared / local / param space (global: the memory model checks)
+    assign space_limit = is_shared ? shared_bytes : is_local ? local_bytes : param_bytes;
     logic space_oob;
-    assign space_oob = (is_shared || is_param) &&
+    assign space_oob = (is_onchip || is_param) &&
                        ({1'b0, ls_addr} + {1'b0, ls_bytes} > {1'b0, space_limit});
-    assign ls_load_word = is_shared ? smem[sidx] : mem_rdata;
+    assign ls_load_word = is_onchip ? chip_word : mem_rdata;
 
     // Which instructions this RTL executes; everything else faults as unimplemented.
     logic implemented;
@@ -249,14 +315,14 @@ module core
         implemented = alu_supported || fpu_supported || conv_supported || is_mem ||
                       op == OP_NOP || op == OP_EXIT || op == OP_BRA || op == OP_S2R ||
                       op == OP_SEL || op == OP_PAND || op == OP_POR || op == OP_PXOR ||
-                      op == OP_SHFL || (op == OP_BAR && ra == REG_RZ);
+                      op == OP_SHFL || op == OP_BAR;
         if (!reg_ok(ra) || !reg_ok(rd) || !reg_ok(rb) || !reg_ok(rc)) implemented = 1'b0;
         if (fmt == FMT_SETP || fmt == FMT_PLOG || fmt == FMT_BAR || fmt == FMT_BRA ||
             fmt == FMT_NONE || fmt == FMT_S2R) begin
             // rd/ra fields of these formats are predicate numbers or ids, not registers.
             implemented = alu_supported || fpu_supported || op == OP_NOP || op == OP_EXIT || op == OP_BRA ||
                           op == OP_S2R || op == OP_PAND || op == OP_POR || op == OP_PXOR ||
-                          (op == OP_BAR && ra == REG_RZ);
+                          (op == OP_BAR && reg_ok(ra));
             if (fmt == FMT_S2R && !reg_ok(rd)) implemented = 1'b0;
             if (fmt == FMT_SETP && (!reg_ok(ra) || !reg_ok(rb))) implemented = 1'b0;
         end
@@ -307,12 +373,14 @@ module core
     end
     logic [TB-1:0] shfl_thread;
     assign shfl_thread = TB'({cur_warp, shfl_ok ? shfl_j[LB-1:0] : lane});
-    assign shfl_src = reg_ok(ra) && ra != REG_RZ ? rf[{shfl_thread, ra[RB-1:0]}] : 32'd0;
+    logic [TB+RB-1:0] isf;
+    assign isf = {shfl_thread, ra[RB-1:0]};
+    assign shfl_src = reg_ok(ra) && ra != REG_RZ && rf_g[isf] == gen ? rf[isf] : 32'd0;
 
     // Value written to rd by a non-memory instruction of this lane.
     logic [31:0] lane_value;
     logic sel_p;
-    assign sel_p = read_pred(mod[2:0], cur_warp, lane, preds) ^ mod[3];
+    assign sel_p = lane_preds[mod[2:0]] ^ mod[3];
     always_comb
         case (op)
             OP_S2R:  lane_value = sreg;
@@ -322,8 +390,8 @@ module core
             default: lane_value = fpu_supported ? fpu_result : conv_supported ? conv_result : alu_result;
         endcase
     logic plog_x, plog_y, plog_v;
-    assign plog_x = read_pred(ra[2:0], cur_warp, lane, preds) ^ mod[0];
-    assign plog_y = read_pred(rb[2:0], cur_warp, lane, preds) ^ mod[1];
+    assign plog_x = lane_preds[ra[2:0]] ^ mod[0];
+    assign plog_y = lane_preds[rb[2:0]] ^ mod[1];
     assign plog_v = op == OP_PAND ? (plog_x & plog_y) : op == OP_POR ? (plog_x | plog_y)
                                                       : (plog_x ^ plog_y);
     logic writes_rd;   // instruction writes register rd (not a predicate)
@@ -332,7 +400,7 @@ module core
                        fmt == FMT_SHFL || fmt == FMT_VOTER || fmt == FMT_ATOM);
 
     // ---- memory port -----------------------------------------------------------------------
-    assign mem_req   = state == S_MEM && !is_shared && !ls_misaligned && !space_oob;
+    assign mem_req   = state == S_MEM && !is_onchip && !ls_misaligned && !space_oob;
     assign mem_we    = is_store || (is_atom && atom_phase);
     assign mem_addr  = is_param ? params_ptr + ls_word_addr : ls_word_addr;
     assign mem_wdata = is_atom ? atom_new : ls_store_word;
@@ -341,18 +409,72 @@ module core
     assign fetch_pc = cur_pc;
     assign busy = state != S_IDLE && state != S_FAULT;
 
-    // Barrier bookkeeping: all live threads waiting means release; each warp's waiting lanes must
-    // then sit at one pc (they all passed the same bar), or the barrier was divergent.
-    logic all_wait, any_live, divergent;
+    // Barriers, as sim/warp.c: barrier B releases when its arrivals reach the thread count its first
+    // arrival named, or every live thread (count 0); the lowest such id goes first. Its waiting lanes
+    // of each warp must sit at one pc, or the barrier was divergent: the fault names the first warp,
+    // and in it the first lane whose pc differs from its first waiting lane's. The lane loop runs
+    // only while a release is due, so the model does not evaluate it every cycle.
+    logic any_live, rel_found, divergent;
+    logic [3:0] rel_id;
+    logic [WB-1:0] div_warp;
+    logic [LB-1:0] div_lane;
+    logic [31:0] div_pc;
+    assign any_live = live != '0;
     always_comb begin
-        all_wait = (live != '0) && ((live & ~waiting) == '0);
-        any_live = live != '0;
-        divergent = 1'b0;
-        for (int w = 0; w < WARPS; w++)
-            for (int l = 0; l < LANES; l++)
-                for (int m = 0; m < LANES; m++)
-                    if (waiting[w][l] && waiting[w][m] && pc[w][l] != pc[w][m]) divergent = 1'b1;
+        rel_found = 1'b0;
+        rel_id = 4'd0;
+        for (int b = 15; b >= 0; b--)
+            if (bar_cnt[b] != '0 && 32'(bar_cnt[b]) >= (bar_exp[b] != 32'd0 ? bar_exp[b] : 32'(live_threads))) begin
+                rel_found = 1'b1;
+                rel_id = 4'(b);
+            end
     end
+    always_comb begin
+        logic have, bad;
+        logic [31:0] first;
+        logic [LB-1:0] bl;
+        have = 1'b0;
+        bad = 1'b0;
+        first = 32'd0;
+        bl = '0;
+        divergent = 1'b0;
+        div_warp = '0;
+        div_lane = '0;
+        div_pc = 32'd0;
+        if (rel_found)
+            for (int w = WARPS - 1; w >= 0; w--) begin
+                have = 1'b0;
+                bad = 1'b0;
+                first = 32'd0;
+                bl = '0;
+                for (int l = 0; l < LANES; l++)
+                    if (waiting[w][l] && bar_of[w * LANES + l] == rel_id) begin
+                        if (!have) begin have = 1'b1; first = pc[w][l]; end
+                        else if (!bad && pc[w][l] != first) begin bad = 1'b1; bl = LB'(l); end
+                    end
+                if (bad) begin
+                    divergent = 1'b1;
+                    div_warp = WB'(w);
+                    div_lane = bl;
+                    div_pc = pc[w][bl] - 32'd1;
+                end
+            end
+    end
+    // bar B, ra: the first executing lane's ra is the thread count (rz: 0, all live threads). A count
+    // that is 0, not a multiple of the warp size or past the block, or that differs from the count
+    // of threads already waiting at B, faults as illegal (the simulator's rule).
+    logic [3:0] bar_id;
+    logic [31:0] bar_count;
+    logic bar_fault;
+    assign bar_id = imm[3:0];
+    assign bar_count = ra == REG_RZ ? 32'd0 : va;
+    assign bar_fault = (ra != REG_RZ && (va == 32'd0 || va[LB-1:0] != '0 || va > nthreads + LANES - 1)) ||
+                       (bar_cnt[bar_id] != '0 && bar_exp[bar_id] != bar_count);
+
+    task automatic rf_write(input logic [TB+RB-1:0] i, input logic [31:0] v);
+        rf[i] <= v;
+        rf_g[i] <= gen;
+    endtask
 
     task automatic raise(input logic [3:0] kind, input logic [31:0] addr);
         fault <= 1'b1;
@@ -381,6 +503,7 @@ module core
             fault <= 1'b0;
             fault_kind <= 4'd0;
             last_warp <= '0;
+            gen <= 8'hff;       // the first start sweeps the generation tags
         end else begin
             case (state)
                 S_IDLE, S_FAULT, S_DONE: begin
@@ -389,43 +512,56 @@ module core
                         fault <= 1'b0;
                         fault_kind <= 4'd0;
                         clear_idx <= '0;
-                        clear_sidx <= '0;
                         last_warp <= WB'(WARPS - 1);
                         cur_pc <= entry;
                         for (int w = 0; w < WARPS; w++)
                             for (int l = 0; l < LANES; l++) begin
-                                live[w][l] <= 32'(w * LANES + l) < block_dim;
+                                live[w][l] <= 32'(w * LANES + l) < nthreads;
                                 waiting[w][l] <= 1'b0;
                                 pc[w][l] <= entry;
                             end
                         preds <= '0;
                         lane <= '0;
-                        if (block_dim == 32'd0 || block_dim > THREADS || shared_bytes > SHARED_WORDS * 4)
+                        live_threads <= nthreads[TB:0];
+                        for (int b = 0; b < 16; b++) begin
+                            bar_cnt[b] <= '0;
+                            bar_exp[b] <= 32'd0;
+                        end
+                        // A new generation: every register and shared/local word reads 0 again.
+                        gen <= gen == 8'hff ? 8'd1 : gen + 8'd1;
+                        if (block_dim == 32'd0 || block_dim > THREADS || block_dim_y == 32'd0 ||
+                            block_dim_y > THREADS || block_dim_z == 32'd0 || block_dim_z > THREADS ||
+                            nthreads > THREADS || shared_bytes > SHARED_WORDS * 4 || local_bytes > LOCAL_WORDS * 4)
                             raise(F_BAD_LAUNCH, 32'd0);
-                        else state <= S_CLEAR;
+                        else state <= gen == 8'hff ? S_CLEAR : S_SCHED;
                     end
                 end
-                // Zero the register file and shared memory, one word of each per cycle.
+                // Once every 255 generations (and after reset): tag every word with generation 0, one
+                // word of each memory per cycle, so no stale tag can match a new generation.
                 S_CLEAR: begin
-                    if (clear_idx < (TB + RB + 1)'(THREADS * NREGS)) begin
-                        rf[clear_idx[TB+RB-1:0]] <= 32'd0;
-                        clear_idx <= clear_idx + 1'b1;
-                    end
-                    if (clear_sidx < (SB + 1)'(SHARED_WORDS)) begin
-                        smem[clear_sidx[SB-1:0]] <= 32'd0;
-                        clear_sidx <= clear_sidx + 1'b1;
-                    end
-                    if (clear_idx >= (TB + RB + 1)'(THREADS * NREGS) - 1 &&
-                        clear_sidx >= (SB + 1)'(SHARED_WORDS) - 1)
-                        state <= S_SCHED;
+                    if (clear_idx < (CB + 1)'(RF_WORDS)) rf_g[clear_idx[TB+RB-1:0]] <= 8'd0;
+                    if (clear_idx < (CB + 1)'(SHARED_WORDS)) smem_g[clear_idx[SB-1:0]] <= 8'd0;
+                    if (clear_idx < (CB + 1)'(LM_WORDS)) lmem_g[clear_idx[TB+LWB-1:0]] <= 8'd0;
+                    clear_idx <= clear_idx + 1'b1;
+                    if (clear_idx == (CB + 1)'(CLR_WORDS - 1)) state <= S_SCHED;
                 end
                 S_SCHED: begin
                     if (!any_live) begin
                         done <= 1'b1;
                         state <= S_DONE;
-                    end else if (all_wait) begin
-                        if (divergent) raise(F_DIVERGENT, 32'd0);
-                        else waiting <= '0;       // barrier release
+                    end else if (rel_found) begin
+                        if (divergent) begin
+                            raise(F_DIVERGENT, 32'd0);
+                            fault_pc <= div_pc;
+                            fault_warp <= 32'(div_warp);
+                            fault_lane <= 32'(div_lane);
+                        end else begin            // barrier release
+                            for (int w = 0; w < WARPS; w++)
+                                for (int l = 0; l < LANES; l++)
+                                    if (bar_of[w * LANES + l] == rel_id) waiting[w][l] <= 1'b0;
+                            bar_cnt[rel_id] <= '0;
+                            bar_exp[rel_id] <= 32'd0;
+                        end
                     end else if (sched_found) begin
                         cur_warp <= sched_warp;
                         last_warp <= sched_warp;
@@ -456,12 +592,21 @@ module core
                     else if (!guard_ok) begin
                         pc[cur_warp][lane] <= cur_pc + 1;
                         next_lane();
-                    end else begin
+                    end else if (op == OP_BAR && exec_mask == '0 && bar_fault) raise(F_ILLEGAL, 32'd0);
+                    else begin
                         exec_mask[lane] <= 1'b1;
                         pc[cur_warp][lane] <= cur_pc + 1;
                         if (op == OP_BRA) pc[cur_warp][lane] <= imm;
-                        if (op == OP_EXIT) live[cur_warp][lane] <= 1'b0;
-                        if (op == OP_BAR) waiting[cur_warp][lane] <= 1'b1;
+                        if (op == OP_EXIT) begin
+                            live[cur_warp][lane] <= 1'b0;
+                            live_threads <= live_threads - 1'b1;
+                        end
+                        if (op == OP_BAR) begin
+                            waiting[cur_warp][lane] <= 1'b1;
+                            bar_of[thread] <= bar_id;
+                            bar_cnt[bar_id] <= bar_cnt[bar_id] + 1'b1;
+                            if (exec_mask == '0) bar_exp[bar_id] <= bar_count;
+                        end
                         if (fmt == FMT_SETP && rd[2:0] != PRED_PT)
                             preds[cur_warp][rd[2:0]][lane] <= fpu_supported ? fpu_pred : alu_pred;
                         if (fmt == FMT_PLOG && rd[2:0] != PRED_PT)
@@ -474,28 +619,32 @@ module core
                         else begin
                             // shfl reads other lanes' ra: its results wait in commit_data and are
                             // written back after every lane has read (S_WRITEBACK).
-                            if (writes_rd && op != OP_SHFL) rf[{thread, rd[RB-1:0]}] <= lane_value;
+                            if (writes_rd && op != OP_SHFL) rf_write({thread, rd[RB-1:0]}, lane_value);
                             if (writes_rd) commit_data[lane] <= lane_value;
                             next_lane();
                         end
                     end
                 end
-                // One 32-bit word of this lane's access: shared memory answers at once, global and
-                // param space go out on the memory port.
+                // One 32-bit word of this lane's access: shared and local memory answer at once,
+                // global and param space go out on the memory port.
                 S_MEM: begin
                     if (ls_misaligned) raise(F_MISALIGNED, ls_addr);
                     else if (space_oob) raise(F_OOB, ls_addr);
                     else if (is_shared && is_atom) begin
                         smem[sidx] <= atom_new;
-                        if (rd != REG_RZ) rf[{thread, rd[RB-1:0]}] <= atom_old;
+                        smem_g[sidx] <= gen;
+                        if (rd != REG_RZ) rf_write({thread, rd[RB-1:0]}, atom_old);
                         commit_data[lane] <= atom_old;
                         next_lane();
-                    end else if (is_shared) begin
-                        if (is_store) begin
-                            for (int b = 0; b < 4; b++)
-                                if (ls_strobe[b]) smem[sidx][8 * b +: 8] <= ls_store_word[8 * b +: 8];
+                    end else if (is_onchip) begin
+                        if (is_store && is_local) begin
+                            lmem[lidx] <= chip_merged;
+                            lmem_g[lidx] <= gen;
+                        end else if (is_store) begin
+                            smem[sidx] <= chip_merged;
+                            smem_g[sidx] <= gen;
                         end else if (rdk != REG_RZ) begin
-                            rf[{thread, rdk[RB-1:0]}] <= ls_load_val;
+                            rf_write(id, ls_load_val);
                             if (k == 2'd0) commit_data[lane] <= ls_load_val;
                         end
                         if (32'(k) + 1 < nwords) k <= k + 1'b1;
@@ -507,7 +656,7 @@ module core
                         if (mem_err) raise(F_OOB, ls_addr);
                         else if (is_atom && !atom_phase) begin
                             atom_old_q <= mem_rdata;
-                            if (rd != REG_RZ) rf[{thread, rd[RB-1:0]}] <= mem_rdata;
+                            if (rd != REG_RZ) rf_write({thread, rd[RB-1:0]}, mem_rdata);
                             commit_data[lane] <= mem_rdata;
                             atom_phase <= 1'b1;
                             state <= S_MEM;
@@ -516,7 +665,7 @@ module core
                             next_lane();
                         end else begin
                             if (is_load && rdk != REG_RZ) begin
-                                rf[{thread, rdk[RB-1:0]}] <= ls_load_val;
+                                rf_write(id, ls_load_val);
                                 if (k == 2'd0) commit_data[lane] <= ls_load_val;
                             end
                             if (32'(k) + 1 < nwords) begin k <= k + 1'b1; state <= S_MEM; end
@@ -525,7 +674,7 @@ module core
                     end
                 end
                 S_WRITEBACK: begin
-                    if (exec_mask[lane] && writes_rd) rf[{thread, rd[RB-1:0]}] <= commit_data[lane];
+                    if (exec_mask[lane] && writes_rd) rf_write({thread, rd[RB-1:0]}, commit_data[lane]);
                     if (lane == LB'(LANES - 1)) state <= S_COMMIT;
                     else lane <= lane + 1'b1;
                 end

@@ -36,6 +36,7 @@ module fpu
         logic sp, sz;
         logic [23:0] mx, my, mz;
         logic [9:0] shp, shz;          // bit positions of the product's and addend's LSBs
+        logic [47:0] prod;
         logic [W-1:0] P, Z, mag;
         logic sign;
         int msb, msb2, lsb;
@@ -60,7 +61,10 @@ module fpu
         // 2^-298, so the product's LSB sits at ex + ey - 300 + 298 and the addend's at ez - 150 + 298.
         shp = 10'({2'b0, x[30:23] == 8'd0 ? 8'd1 : x[30:23]} + {2'b0, y[30:23] == 8'd0 ? 8'd1 : y[30:23]} - 10'd2);
         shz = 10'({2'b0, z[30:23] == 8'd0 ? 8'd1 : z[30:23]} + 10'd148);
-        P = W'({24'd0, mx} * {24'd0, my}) << shp;
+        // The 48-bit product first: inside the W' cast the multiply would be W bits wide (a
+        // 576 x 576-bit multiply in the Verilated model, evaluated on every f32 instruction).
+        prod = {24'd0, mx} * {24'd0, my};
+        P = W'(prod) << shp;
         Z = W'(mz) << shz;
         if (sp == sz) begin mag = P + Z; sign = sp; end
         else if (P >= Z) begin mag = P - Z; sign = sp; end

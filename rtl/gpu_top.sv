@@ -5,23 +5,28 @@
 //
 // Registers (host_addr = word index):
 //   0 ENTRY        kernel entry pc (instruction index)    1 END          one past the last instruction
-//   2 GRID_X       blocks in the grid                     3 BLOCK_X      threads per block (<= 32)
+//   2 GRID_X       blocks in the grid, x                  3 BLOCK_X      threads per block, x
 //   4 PARAMS       device address of the parameter block  5 PARAM_BYTES  its size
 //   6 SHARED_BYTES static shared memory per block         7 CONTROL      write 1: start the launch
 //   8 STATUS       bit0 busy, bit1 done, bit2 fault       9 FAULT_KIND   sim's tg_fault_kind; 15 unimplemented
-//  10 FAULT_PC    11 FAULT_WARP   12 FAULT_LANE   13 FAULT_ADDR   14 FAULT_BLOCK   15 CYCLES (of the launch)
+//  10 FAULT_PC    11 FAULT_WARP   12 FAULT_LANE   13 FAULT_ADDR   14 FAULT_BLOCK (linear)   15 CYCLES (of the launch)
+//  16 GRID_Y      17 GRID_Z       18 BLOCK_Y      19 BLOCK_Z (each 1 after reset)
+//  20 LOCAL_BYTES  local memory per thread (<= LOCAL_WORDS * 4)
+// Blocks run in linear order x fastest (blockIdx = linear % GRID_X, ...); a block's threads are
+// numbered the same way (BLOCK_X * BLOCK_Y * BLOCK_Z <= WARPS * LANES).
 module gpu_top #(
     parameter int WARPS = 4,
     parameter int LANES = 8,
     parameter int NREGS = 32,
     parameter int SHARED_WORDS = 1024,
+    parameter int LOCAL_WORDS = 64,
     parameter int IMEM_WORDS = 4096
 ) (
     input  logic        clk,
     input  logic        rst,
     // Host control registers.
     input  logic        host_we,
-    input  logic [3:0]  host_addr,
+    input  logic [4:0]  host_addr,
     input  logic [31:0] host_wdata,
     output logic [31:0] host_rdata,
     // Instruction memory load.
@@ -49,6 +54,7 @@ module gpu_top #(
     localparam int IB = $clog2(IMEM_WORDS);
 
     logic [31:0] entry, end_pc, grid_x, block_x, params, param_bytes, shared_bytes, cycles;
+    logic [31:0] grid_y, grid_z, block_y, block_z, local_bytes;
     logic [63:0] imem [IMEM_WORDS];
     logic launch;
 
@@ -58,16 +64,22 @@ module gpu_top #(
         if (rst) begin
             entry <= '0; end_pc <= '0; grid_x <= '0; block_x <= '0;
             params <= '0; param_bytes <= '0; shared_bytes <= '0;
+            grid_y <= 32'd1; grid_z <= 32'd1; block_y <= 32'd1; block_z <= 32'd1; local_bytes <= '0;
         end else if (host_we) begin
             case (host_addr)
-                4'd0: entry <= host_wdata;
-                4'd1: end_pc <= host_wdata;
-                4'd2: grid_x <= host_wdata;
-                4'd3: block_x <= host_wdata;
-                4'd4: params <= host_wdata;
-                4'd5: param_bytes <= host_wdata;
-                4'd6: shared_bytes <= host_wdata;
-                4'd7: launch <= host_wdata[0];
+                5'd0: entry <= host_wdata;
+                5'd1: end_pc <= host_wdata;
+                5'd2: grid_x <= host_wdata;
+                5'd3: block_x <= host_wdata;
+                5'd4: params <= host_wdata;
+                5'd5: param_bytes <= host_wdata;
+                5'd6: shared_bytes <= host_wdata;
+                5'd7: launch <= host_wdata[0];
+                5'd16: grid_y <= host_wdata;
+                5'd17: grid_z <= host_wdata;
+                5'd18: block_y <= host_wdata;
+                5'd19: block_z <= host_wdata;
+                5'd20: local_bytes <= host_wdata;
                 default: ;
             endcase
         end
@@ -76,16 +88,18 @@ module gpu_top #(
 
     // ---- dispatcher and core -----------------------------------------------------------------
     logic core_start, core_busy, core_done, core_fault, disp_busy, disp_done;
-    logic [31:0] block_id, fetch_pc;
+    logic [31:0] block_id, ctaid_x, ctaid_y, ctaid_z, fetch_pc;
     logic [3:0]  fault_kind;
     logic [31:0] fault_pc, fault_warp, fault_lane, fault_addr;
 
     dispatcher u_dispatcher (
-        .clk, .rst, .launch, .grid_dim(grid_x), .core_done, .core_fault, .core_start, .block_id,
-        .busy(disp_busy), .done(disp_done));
+        .clk, .rst, .launch, .grid_x, .grid_y, .grid_z, .core_done, .core_fault, .core_start, .block_id,
+        .ctaid_x, .ctaid_y, .ctaid_z, .busy(disp_busy), .done(disp_done));
 
-    core #(.WARPS(WARPS), .LANES(LANES), .NREGS(NREGS), .SHARED_WORDS(SHARED_WORDS)) u_core (
-        .clk, .rst, .entry, .end_pc, .block_dim(block_x), .grid_dim(grid_x), .params_ptr(params),
+    core #(.WARPS(WARPS), .LANES(LANES), .NREGS(NREGS), .SHARED_WORDS(SHARED_WORDS), .LOCAL_WORDS(LOCAL_WORDS)) u_core (
+        .clk, .rst, .entry, .end_pc, .block_dim(block_x), .block_dim_y(block_y), .block_dim_z(block_z),
+        .grid_dim(grid_x), .grid_dim_y(grid_y), .grid_dim_z(grid_z), .ctaid_x, .ctaid_y, .ctaid_z,
+        .local_bytes, .params_ptr(params),
         .param_bytes, .shared_bytes, .block_id, .clock(cycles), .start(core_start),
         .busy(core_busy), .done(core_done), .fault(core_fault), .fault_kind, .fault_pc, .fault_warp,
         .fault_lane, .fault_addr, .fetch_pc,
@@ -102,21 +116,26 @@ module gpu_top #(
 
     always_comb
         case (host_addr)
-            4'd0:  host_rdata = entry;
-            4'd1:  host_rdata = end_pc;
-            4'd2:  host_rdata = grid_x;
-            4'd3:  host_rdata = block_x;
-            4'd4:  host_rdata = params;
-            4'd5:  host_rdata = param_bytes;
-            4'd6:  host_rdata = shared_bytes;
-            4'd8:  host_rdata = {29'd0, core_fault, disp_done, disp_busy | core_busy | launch};
-            4'd9:  host_rdata = {28'd0, fault_kind};
-            4'd10: host_rdata = fault_pc;
-            4'd11: host_rdata = fault_warp;
-            4'd12: host_rdata = fault_lane;
-            4'd13: host_rdata = fault_addr;
-            4'd14: host_rdata = block_id;
-            4'd15: host_rdata = cycles;
+            5'd0:  host_rdata = entry;
+            5'd1:  host_rdata = end_pc;
+            5'd2:  host_rdata = grid_x;
+            5'd3:  host_rdata = block_x;
+            5'd4:  host_rdata = params;
+            5'd5:  host_rdata = param_bytes;
+            5'd6:  host_rdata = shared_bytes;
+            5'd8:  host_rdata = {29'd0, core_fault, disp_done, disp_busy | core_busy | launch};
+            5'd9:  host_rdata = {28'd0, fault_kind};
+            5'd10: host_rdata = fault_pc;
+            5'd11: host_rdata = fault_warp;
+            5'd12: host_rdata = fault_lane;
+            5'd13: host_rdata = fault_addr;
+            5'd14: host_rdata = block_id;
+            5'd15: host_rdata = cycles;
+            5'd16: host_rdata = grid_y;
+            5'd17: host_rdata = grid_z;
+            5'd18: host_rdata = block_y;
+            5'd19: host_rdata = block_z;
+            5'd20: host_rdata = local_bytes;
             default: host_rdata = 32'd0;
         endcase
 endmodule

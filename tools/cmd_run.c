@@ -50,8 +50,8 @@ static void usage(FILE *f)
         "                      Chrome trace events (Perfetto), .vcd waveforms (GTKWave); .tgtrace: a\n"
         "                      recording for `tgpu viz FILE.tgtrace` (warp states, memory, DRAM, buffers)\n"
         "  --trace-core N, --trace-warp N   .txt traces: only this core / warp slot\n"
-        "  --backend sim|rtl   sim (default), or the Verilated RTL (warps of %d lanes, one core, 1-D\n"
-        "                      launches of up to %d threads), in lockstep with the simulator: every\n"
+        "  --backend sim|rtl   sim (default), or the Verilated RTL (warps of %d lanes, one core, blocks\n"
+        "                      of up to %d threads), in lockstep with the simulator: every\n"
         "                      retired warp-instruction and final memory are compared; --trace F.vcd\n"
         "                      writes the RTL's waveform\n"
         "  --no-lockstep       with --backend rtl: run the RTL alone\n", TG_RTL_LANES, TG_RTL_LANES * TG_RTL_WARPS);

@@ -24,6 +24,11 @@ typedef struct ls_state {
     uint32_t nblocks;
     int64_t block;                        /* the simulator's current block, -1 before the first */
     bool failed;
+    /* The simulator raised a divergent-barrier fault when it released a barrier after this warp's
+     * instruction (bar or exit) completed; the RTL retires that instruction and faults when its
+     * scheduler next looks at the barriers, so its next event must be that fault. */
+    bool pending;
+    tg_fault pending_fault;
     tg_rtl_commit hist[TG_RTL_WARPS][HISTORY];
     uint64_t nhist[TG_RTL_WARPS];
 } ls_state;
@@ -137,9 +142,22 @@ static void on_commit(const tg_rtl_commit *c, void *user)
 {
     ls_state *ls = user;
     if (ls->failed) return;
+    if (ls->pending) {
+        mismatch(ls, c->warp, "the simulator faulted (%s) after the previous instruction; the RTL retired another",
+                 tg_fault_kind_name(ls->pending_fault.kind));
+        show_commit(ls->res, ls->l, "RTL", c->pc, c->mask, c->rd, c->data);
+        return;
+    }
     if (!enter_block(ls, c->block, c->warp)) return;
     tg_stepper_commit sc;
     int rc = tg_stepper_step(ls->st, c->warp, &sc);
+    if (rc < 0 && tg_stepper_fault(ls->st)->kind == TG_FAULT_DIVERGENT_BARRIER) {
+        ls->pending = true;
+        ls->pending_fault = *tg_stepper_fault(ls->st);
+        ls->res->commits++;
+        ls->res->thread_instrs += (uint64_t)__builtin_popcount(c->mask);
+        return;
+    }
     if (rc != 0) {
         mismatch(ls, c->warp, "the RTL retired an instruction the simulator %s",
                  rc > 0 ? "cannot issue (no runnable lane in that warp)" : "faulted on");
@@ -174,9 +192,13 @@ static void check_fault(ls_state *ls, const tg_rtl_result *rr)
     if (!enter_block(ls, rr->fault_block, rr->fault_warp)) return;
     tg_stepper_commit sc;
     int rc;
-    if (rr->fault_kind == TG_FAULT_BARRIER_DEADLOCK) rc = tg_stepper_check_deadlock(ls->st);
-    else rc = tg_stepper_step(ls->st, rr->fault_warp, &sc);
-    const tg_fault *f = tg_stepper_fault(ls->st);
+    const tg_fault *f;
+    if (ls->pending) { rc = -1; f = &ls->pending_fault; }
+    else {
+        if (rr->fault_kind == TG_FAULT_BARRIER_DEADLOCK) rc = tg_stepper_check_deadlock(ls->st);
+        else rc = tg_stepper_step(ls->st, rr->fault_warp, &sc);
+        f = tg_stepper_fault(ls->st);
+    }
     if (rr->fault_kind == TG_RTL_FAULT_UNIMPLEMENTED) {
         res->status = TG_LOCKSTEP_UNIMPLEMENTED;
         say(res, "unimplemented in RTL: %s (kernel %s block %u warp %u pc %u); %llu warp-instructions matched "
@@ -185,7 +207,9 @@ static void check_fault(ls_state *ls, const tg_rtl_result *rr)
         return;
     }
     bool mem = rr->fault_kind == TG_FAULT_OOB || rr->fault_kind == TG_FAULT_MISALIGNED;
-    bool same = rc < 0 && f->kind == (int)rr->fault_kind && f->block.x == rr->fault_block;
+    const tg_dim3 g = ls->l->grid;
+    uint64_t sim_block = f->block.x + (uint64_t)g.x * (f->block.y + (uint64_t)g.y * f->block.z);
+    bool same = rc < 0 && f->kind == (int)rr->fault_kind && sim_block == rr->fault_block;
     if (same && rr->fault_kind != TG_FAULT_BARRIER_DEADLOCK)
         same = f->warp == rr->fault_warp && f->lane == rr->fault_lane && f->pc == rr->fault_pc &&
                (!mem || f->address == rr->fault_addr);
@@ -204,6 +228,12 @@ static void check_fault(ls_state *ls, const tg_rtl_result *rr)
 /* The RTL finished: the simulator must have finished every block, and memory must match. */
 static void check_end(ls_state *ls, tg_sim *s)
 {
+    if (ls->pending) {
+        mismatch(ls, ls->pending_fault.warp, "the RTL finished; the simulator faulted (%s)",
+                 tg_fault_kind_name(ls->pending_fault.kind));
+        sim_fault_line(ls);
+        return;
+    }
     if (ls->block != (int64_t)ls->nblocks - 1 || !tg_stepper_block_done(ls->st)) {
         mismatch(ls, 0, "the RTL finished; the simulator is at block %lld of %u%s", (long long)ls->block,
                  ls->nblocks, tg_stepper_block_done(ls->st) ? "" : " with live threads");
@@ -241,10 +271,17 @@ int tg_lockstep_setup(tg_rtl *r, tg_sim *s, const tg_launch *l, tg_lockstep_resu
         say(res, "lockstep needs a functional simulator with warp size %d and one core\n", TG_RTL_LANES);
         return res->status;
     }
-    if (l->grid.y != 1 || l->grid.z != 1 || l->block.y != 1 || l->block.z != 1 ||
-        l->block.x > TG_RTL_WARPS * TG_RTL_LANES) {
-        say(res, "the RTL runs 1-D launches of at most %d threads per block (launch: grid %ux%ux%u, block %ux%ux%u)\n",
-            TG_RTL_WARPS * TG_RTL_LANES, l->grid.x, l->grid.y, l->grid.z, l->block.x, l->block.y, l->block.z);
+    uint64_t threads = (uint64_t)l->block.x * l->block.y * l->block.z;
+    uint64_t blocks = (uint64_t)l->grid.x * l->grid.y * l->grid.z;
+    if (threads == 0 || threads > TG_RTL_WARPS * TG_RTL_LANES || blocks == 0 || blocks > UINT32_MAX) {
+        say(res, "the RTL runs blocks of 1 to %d threads and grids of 1 to 2^32-1 blocks (launch: grid %ux%ux%u, "
+            "block %ux%ux%u)\n", TG_RTL_WARPS * TG_RTL_LANES, l->grid.x, l->grid.y, l->grid.z, l->block.x, l->block.y,
+            l->block.z);
+        return res->status;
+    }
+    if (k->local_bytes > TG_RTL_LOCAL_WORDS * 4) {
+        say(res, "kernel %s uses %u bytes of local memory per thread; this RTL has %d\n", k->name, k->local_bytes,
+            TG_RTL_LOCAL_WORDS * 4);
         return res->status;
     }
     if (k->nregs > TG_RTL_NREGS) {
@@ -275,8 +312,10 @@ int tg_lockstep_setup(tg_rtl *r, tg_sim *s, const tg_launch *l, tg_lockstep_resu
 tg_rtl_launch tg_lockstep_rtl_launch(const tg_launch *l)
 {
     const tg_kernel *k = l->kernel;
-    return (tg_rtl_launch){ k->entry, k->end, l->grid.x, l->block.x, TG_LOCKSTEP_PARAMS, l->param_bytes,
-                            k->shared_bytes + l->dynamic_shared };
+    return (tg_rtl_launch){ .entry = k->entry, .end = k->end, .grid = { l->grid.x, l->grid.y, l->grid.z },
+                            .block = { l->block.x, l->block.y, l->block.z }, .params = TG_LOCKSTEP_PARAMS,
+                            .param_bytes = l->param_bytes, .shared_bytes = k->shared_bytes + l->dynamic_shared,
+                            .local_bytes = k->local_bytes };
 }
 
 int tg_lockstep_run(tg_rtl *r, tg_sim *s, const tg_launch *l, uint64_t max_cycles, tg_lockstep_result *res)
@@ -290,7 +329,7 @@ int tg_lockstep_go(tg_rtl *r, tg_sim *s, const tg_launch *l, uint64_t max_cycles
     memset(res, 0, sizeof *res);
     res->status = TG_LOCKSTEP_BAD_SETUP;
     tg_fault bad;
-    ls_state ls = { .r = r, .l = l, .res = res, .nblocks = l->grid.x, .block = -1 };
+    ls_state ls = { .r = r, .l = l, .res = res, .nblocks = l->grid.x * l->grid.y * l->grid.z, .block = -1 };
     ls.st = tg_stepper_create(s, l, &bad);
     if (!ls.st) {
         char line[512];

@@ -3,7 +3,8 @@
  * computation of the expected result and against the simulator (libtgsim) run on the same input: integer vecadd over several blocks, a divergent loop
  * (per-lane trip counts, min-PC reconvergence), shared memory with a barrier, byte/halfword
  * widths, the commit stream, f32 add/sub/mul/fma/min/max/abs/neg/setp against the host's IEEE results bit for bit
- * (edge cases: zeros, denormals, infinities, NaNs, rounding ties, overflow), and that an unimplemented opcode and a misaligned load fault instead of running. */
+ * (edge cases: zeros, denormals, infinities, NaNs, rounding ties, overflow), and that an unimplemented opcode and a misaligned load fault instead of running;
+ * and the launch registers' limits (bad launches, the linear FAULT_BLOCK of a 3-D grid). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +45,8 @@ static int run(tg_rtl *r, const uint64_t *code, uint32_t n, uint32_t grid, uint3
                uint32_t params, uint32_t pbytes, uint32_t shared, tg_rtl_result *res)
 {
     tg_rtl_load_code(r, code, n);
-    tg_rtl_launch l = { 0, n, grid, block, params, pbytes, shared };
+    tg_rtl_launch l = { .entry = 0, .end = n, .grid = { grid, 1, 1 }, .block = { block, 1, 1 }, .params = params,
+                        .param_bytes = pbytes, .shared_bytes = shared };
     return tg_rtl_run(r, &l, 2000000, res);
 }
 
@@ -492,6 +494,40 @@ static void test_faults(tg_rtl *r)
     CHECK(rc == 1 && res.fault_kind == 1, "null load: rc %d kind %u", rc, res.fault_kind);
 }
 
+/* Launch registers: a block over 256 threads (in any dimension mix) or over the RTL's local memory
+ * is a bad launch; the largest legal one runs; FAULT_BLOCK is the linear block number of a 3-D grid
+ * (blockIdx (1,1,1) of 2x2x2 is block 7). */
+static void test_launch_limits(tg_rtl *r)
+{
+    uint64_t code[] = {
+        S2R(0, TG_SREG_CTAID_X), S2R(1, TG_SREG_CTAID_Y), S2R(2, TG_SREG_CTAID_Z),
+        R(TG_OP_IADD, 3, 0, 1, 0, 0), R(TG_OP_IADD, 3, 3, 2, 0, 0),
+        I(TG_OP_ISETP, 0, 3, 3, TG_COND_EQ),
+        I(TG_OP_LDG, 4, TG_RZ, 0x10, TG_W_B32),   /* guarded below: only blockIdx (1,1,1) loads from null */
+        NONE(TG_OP_EXIT),
+    };
+    code[6] = guarded(code[6], 0, false);
+    tg_rtl_load_code(r, code, 8);
+    static const struct { uint32_t block[3], local; int ok; } cases[] = {
+        { { 16, 32, 1 }, 0, 0 }, { { 1, 1, 257 }, 0, 0 }, { { 8, 8, 4 }, 0, 1 }, { { 0, 4, 4 }, 0, 0 },
+        { { 32, 1, 1 }, TG_RTL_LOCAL_WORDS * 4, 1 }, { { 32, 1, 1 }, TG_RTL_LOCAL_WORDS * 4 + 4, 0 },
+    };
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tg_rtl_launch l = { .entry = 0, .end = 8, .grid = { 1, 1, 1 }, .block = { cases[i].block[0], cases[i].block[1],
+                            cases[i].block[2] }, .local_bytes = cases[i].local };
+        tg_rtl_result res;
+        int rc = tg_rtl_run(r, &l, 100000, &res);
+        CHECK(cases[i].ok ? rc == 0 : rc == 1 && res.fault_kind == TG_FAULT_BAD_LAUNCH,
+              "launch limits case %u (block %ux%ux%u, local %u): rc %d kind %u", i, cases[i].block[0], cases[i].block[1],
+              cases[i].block[2], cases[i].local, rc, res.fault_kind);
+    }
+    tg_rtl_launch l = { .entry = 0, .end = 8, .grid = { 2, 2, 2 }, .block = { 4, 2, 1 } };
+    tg_rtl_result res;
+    int rc = tg_rtl_run(r, &l, 100000, &res);
+    CHECK(rc == 1 && res.fault_kind == TG_FAULT_OOB && res.fault_block == 7 && res.fault_pc == 6,
+          "3-D grid fault: rc %d kind %u block %u pc %u", rc, res.fault_kind, res.fault_block, res.fault_pc);
+}
+
 int main(void)
 {
     tg_rtl *r = tg_rtl_create(1 << 20, NULL);
@@ -504,6 +540,7 @@ int main(void)
     test_warp_ops(r);
     test_atomics(r);
     test_faults(r);
+    test_launch_limits(r);
     tg_rtl_destroy(r);
     if (failures) { printf("%d failures\n", failures); return 1; }
     printf("all RTL tests passed\n");

@@ -25,7 +25,8 @@ struct tg_rtl {
 
 enum { REG_ENTRY, REG_END, REG_GRID, REG_BLOCK, REG_PARAMS, REG_PARAM_BYTES, REG_SHARED,
        REG_CONTROL, REG_STATUS, REG_FAULT_KIND, REG_FAULT_PC, REG_FAULT_WARP, REG_FAULT_LANE,
-       REG_FAULT_ADDR, REG_FAULT_BLOCK, REG_CYCLES };
+       REG_FAULT_ADDR, REG_FAULT_BLOCK, REG_CYCLES, REG_GRID_Y, REG_GRID_Z, REG_BLOCK_Y, REG_BLOCK_Z,
+       REG_LOCAL_BYTES };
 
 static void clock_edge(tg_rtl *r)
 {
@@ -171,8 +172,13 @@ extern "C" int tg_rtl_run(tg_rtl *r, const tg_rtl_launch *l, uint64_t max_cycles
     memset(res, 0, sizeof *res);
     host_write(r, REG_ENTRY, l->entry);
     host_write(r, REG_END, l->end);
-    host_write(r, REG_GRID, l->grid);
-    host_write(r, REG_BLOCK, l->block);
+    host_write(r, REG_GRID, l->grid[0]);
+    host_write(r, REG_GRID_Y, l->grid[1]);
+    host_write(r, REG_GRID_Z, l->grid[2]);
+    host_write(r, REG_BLOCK, l->block[0]);
+    host_write(r, REG_BLOCK_Y, l->block[1]);
+    host_write(r, REG_BLOCK_Z, l->block[2]);
+    host_write(r, REG_LOCAL_BYTES, l->local_bytes);
     host_write(r, REG_PARAMS, l->params);
     host_write(r, REG_PARAM_BYTES, l->param_bytes);
     host_write(r, REG_SHARED, l->shared_bytes);

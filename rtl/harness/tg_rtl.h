@@ -13,11 +13,14 @@ extern "C" {
 
 /* The shape the Verilated model is built with: rtl/rtl.mk reads these lines and passes them to
  * gpu_top's parameters, so they are the one source. Warps of 32 lanes, as CUDA C assumes, and
- * blocks of up to 256 threads with 32 KiB of shared memory: what the LLM's kernels need. */
+ * blocks of up to 256 threads (1-D, 2-D or 3-D) with 32 KiB of shared memory, 64 registers and
+ * 256 bytes of local memory per thread: what the LLM's kernels need (attention_flash_split uses 45
+ * registers; spilling kernels use local memory). */
 #define TG_RTL_LANES 32
 #define TG_RTL_WARPS 8
-#define TG_RTL_NREGS 32
+#define TG_RTL_NREGS 64
 #define TG_RTL_SHARED_WORDS 8192
+#define TG_RTL_LOCAL_WORDS 64       /* local memory per thread: 256 bytes */
 #define TG_RTL_FAULT_UNIMPLEMENTED 15
 
 typedef struct tg_rtl tg_rtl;
@@ -34,15 +37,16 @@ typedef void (*tg_rtl_commit_fn)(const tg_rtl_commit *c, void *user);
 
 typedef struct tg_rtl_launch {
     uint32_t entry, end;          /* instruction indices */
-    uint32_t grid, block;         /* 1-D: blocks, threads per block */
+    uint32_t grid[3], block[3];   /* x, y, z: blocks in the grid, threads per block */
     uint32_t params, param_bytes; /* device address and size of the parameter block */
     uint32_t shared_bytes;
+    uint32_t local_bytes;         /* per thread, at most TG_RTL_LOCAL_WORDS * 4 */
 } tg_rtl_launch;
 
 typedef struct tg_rtl_result {
     uint64_t cycles, warp_instrs;
     uint32_t fault_kind;          /* 0 none; sim's tg_fault_kind numbers; 15 unimplemented */
-    uint32_t fault_pc, fault_block, fault_warp, fault_lane, fault_addr;
+    uint32_t fault_pc, fault_block, fault_warp, fault_lane, fault_addr;   /* fault_block: linear */
 } tg_rtl_result;
 
 /* mem_bytes of DRAM; addresses below 256 fault (null). vcd: waveform file or NULL. */

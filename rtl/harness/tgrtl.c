@@ -1,4 +1,4 @@
-/* tgrtl.c: `tgrtl KERNEL --grid N --block N [--arg SPEC]... [--kernel NAME] [--trace out.vcd]
+/* tgrtl.c: `tgrtl KERNEL --grid X[,Y,Z] --block X[,Y,Z] [--arg SPEC]... [--kernel NAME] [--trace out.vcd]
  * [--no-lockstep]`: runs one kernel (.tgasm or .tgbin) on the Verilated RTL, in lockstep with the
  * simulator (rtl/harness/lockstep.h) unless --no-lockstep. Argument specs follow tgpu run:
  * u32:V i32:V f32:V in:FILE out:BYTES:FILE. Buffers are allocated by the simulator and mirrored
@@ -23,13 +23,30 @@ typedef struct arg { const char *spec; uint32_t value; const char *out_file; uin
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: tgrtl KERNEL.tgasm|.tgbin --grid N --block N [--arg SPEC]... [--kernel NAME] [--trace OUT.vcd]\n"
+    fprintf(f, "usage: tgrtl KERNEL.tgasm|.tgbin --grid X[,Y,Z] --block X[,Y,Z] [--arg SPEC]... [--kernel NAME]\n"
+               "             [--trace OUT.vcd]"
                "             [--no-lockstep] [--max-cycles N]\n"
                "  --arg SPEC      in parameter order: u32:V i32:V f32:V in:FILE out:BYTES:FILE\n"
                "  --no-lockstep   run the RTL alone (default: every retired warp-instruction is checked\n"
                "                  against the simulator, and final memory too)\n"
-               "  1-D grids and blocks only; at most %d threads per block (the RTL's configuration)\n",
-            TG_RTL_WARPS * TG_RTL_LANES);
+               "  at most %d threads per block and %d local bytes per thread (the RTL's configuration)\n",
+            TG_RTL_WARPS * TG_RTL_LANES, TG_RTL_LOCAL_WORDS * 4);
+}
+
+/* X[,Y,Z], each a number >= 1; -1 when malformed. */
+static int parse_dim(const char *s, tg_dim3 *d)
+{
+    uint32_t v[3] = { 1, 1, 1 };
+    for (int i = 0; i < 3; i++) {
+        char *end;
+        unsigned long x = strtoul(s, &end, 0);
+        if (end == s || x == 0 || x > UINT32_MAX) return -1;
+        v[i] = (uint32_t)x;
+        if (*end == 0) { *d = (tg_dim3){ v[0], v[1], v[2] }; return 0; }
+        if (*end != ',' || i == 2) return -1;
+        s = end + 1;
+    }
+    return -1;
 }
 
 static void *read_file(const char *path, size_t *len)
@@ -89,14 +106,18 @@ int main(int argc, char **argv)
     const char *path = NULL, *kname = NULL, *trace = NULL;
     int lockstep = 1;
     uint64_t max_cycles = 0;
-    uint32_t grid = 0, block = 0;
+    tg_dim3 grid = { 0, 0, 0 }, block = { 0, 0, 0 };
     arg args[MAX_ARGS];
     int nargs = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return 0; }
-        if (i + 1 < argc && !strcmp(a, "--grid")) grid = (uint32_t)strtoul(argv[++i], NULL, 0);
-        else if (i + 1 < argc && !strcmp(a, "--block")) block = (uint32_t)strtoul(argv[++i], NULL, 0);
+        if (i + 1 < argc && (!strcmp(a, "--grid") || !strcmp(a, "--block"))) {
+            if (parse_dim(argv[++i], a[2] == 'g' ? &grid : &block)) {
+                fprintf(stderr, "tgrtl: bad %s '%s' (X[,Y,Z], each >= 1)\n", a, argv[i]);
+                return 2;
+            }
+        }
         else if (i + 1 < argc && !strcmp(a, "--kernel")) kname = argv[++i];
         else if (i + 1 < argc && !strcmp(a, "--trace")) trace = argv[++i];
         else if (i + 1 < argc && !strcmp(a, "--max-cycles")) max_cycles = strtoull(argv[++i], NULL, 0);
@@ -107,9 +128,10 @@ int main(int argc, char **argv)
         } else if (a[0] != '-' && !path) path = a;
         else { fprintf(stderr, "tgrtl: unknown or incomplete option '%s'\n", a); usage(stderr); return 2; }
     }
-    if (!path || !grid || !block) { usage(stderr); return 2; }
-    if (block > TG_RTL_WARPS * TG_RTL_LANES) {
-        fprintf(stderr, "tgrtl: block of %u threads; this RTL holds at most %d\n", block, TG_RTL_WARPS * TG_RTL_LANES);
+    if (!path || !grid.x || !block.x) { usage(stderr); return 2; }
+    if ((uint64_t)block.x * block.y * block.z > TG_RTL_WARPS * TG_RTL_LANES) {
+        fprintf(stderr, "tgrtl: block of %llu threads; this RTL holds at most %d\n",
+                (unsigned long long)block.x * block.y * block.z, TG_RTL_WARPS * TG_RTL_LANES);
         return 2;
     }
     tg_module m;
@@ -139,7 +161,7 @@ int main(int argc, char **argv)
     }
     if (rc == 0 && k->param_bytes > sizeof params) { fprintf(stderr, "tgrtl: parameter block over %zu bytes\n", sizeof params); rc = -1; }
     if (rc) { tg_sim_destroy(sim); tg_module_free(&m); return 2; }
-    tg_launch l = { .module = &m, .kernel = k, .grid = { grid, 1, 1 }, .block = { block, 1, 1 }, .params = params,
+    tg_launch l = { .module = &m, .kernel = k, .grid = grid, .block = block, .params = params,
                     .param_bytes = k->param_bytes };
     static char report[8192];
     tg_rtl_run_opts ro = { .lockstep = lockstep, .vcd = trace, .max_cycles = max_cycles };
