@@ -2,11 +2,12 @@
 // LANES lanes, every lane with its own pc (min-PC reconvergence, chosen by warp_scheduler).
 // Execution is lane-serial to keep the hardware small: an issued warp-instruction visits its active
 // lanes one per cycle (a memory access takes one request per 32-bit word), then retires on the
-// commit stream. Blocks: decoder (instruction fields), alu (integer), fpu (f32), convert (conversions), lsu (addresses and byte lanes),
+// commit stream. Blocks: decoder (instruction fields), alu (integer), fpu (f32), sfu (multi-cycle:
+// fdiv, fsqrt, SFU functions), convert (conversions), lsu (addresses and byte lanes),
 // the register file (NREGS x 32-bit per thread), the predicate file (p0..p6 per thread), shared
 // memory, and the barrier unit (per-thread waiting bits, released when every live thread waits).
 //
-// State machine:  IDLE -> CLEAR (zero registers and shared memory) -> SCHED <-> EXEC/MEM -> COMMIT
+// State machine:  IDLE -> CLEAR (zero registers and shared memory) -> SCHED <-> EXEC/MEM/SFU -> COMMIT
 //                 SCHED -> DONE when no thread is live; any fault -> FAULT (until the next start).
 module core
   import tg32_pkg::*;
