@@ -284,11 +284,13 @@ module sfu (
     assign vb = pick(sb, P, R, S, X, T, k1, k2);
     assign vc = pick(sc, P, R, S, X, T, k1, k2);
 
-    // The exact fused multiply-add (fpu.sv's ffma).
+    // The exact fused multiply-add (fpu.sv's ffma). Outside fma steps its opcode is 0x00, not an f32
+    // one, so fpu's case skips the wide datapath: the Verilated model then costs nothing while this
+    // unit idles (with ffma and zero operands it cost every other instruction ~10%).
     logic [31:0] fma_r;
     logic fma_pred, fma_ok;
-    fpu u_fma (.op(OP_FFMA), .mod(4'd0), .a(va), .b(vb), .c(vc), .result(fma_r), .pred(fma_pred),
-               .supported(fma_ok));
+    fpu u_fma (.op(run && kind == K_FMA ? OP_FFMA : 7'h00), .mod(4'd0), .a(va), .b(vb), .c(vc),
+               .result(fma_r), .pred(fma_pred), .supported(fma_ok));
 
     // Division / square root.
     logic ds_start, ds_done;

@@ -25,7 +25,8 @@ for name in ("a", "b"):
 cmp "$T/c_rtl" "$T/c_sim"
 
 # A kernel using an opcode the RTL lacks must fault as unimplemented, not run.
-printf '.kernel k\n.param o 4\n    mov r1, 2.0\n    rcp r2, r1\n    exit\n' > "$T/u.tgasm"
-if "$RTL" "$T/u.tgasm" --grid 1 --block 8 --arg out:4:"$T/u" 2>"$T/err"; then echo "rcp ran"; exit 1; fi
+# (bar with a thread count; rcp, used here before, is implemented now)
+printf '.kernel k\n.param o 4\n    mov r1, 8\n    bar 0, r1\n    exit\n' > "$T/u.tgasm"
+if "$RTL" "$T/u.tgasm" --grid 1 --block 8 --arg out:4:"$T/u" 2>"$T/err"; then echo "bar with a count ran"; exit 1; fi
 grep -q "unimplemented in RTL" "$T/err"
-echo "divergence and vecadd agree with the simulator; rcp faults as unimplemented"
+echo "divergence and vecadd agree with the simulator; bar with a thread count faults as unimplemented"
