@@ -73,7 +73,7 @@ test: $(BUILD)/tests/test_lockstep
 
 # test_ptx_kernels again, every launch on the RTL in lockstep with the simulator. Not yet in make
 # test (named so that tests/run.sh does not pick it up): it fails until the RTL has 2-D launches and
-# the SFU/fdiv/local-memory work of branch rtl-sfu is merged.
+# local memory (stl); its fdiv/fsqrt/SFU kernels (silu_mul, rmsnorm, rope, softmax, attention) pass.
 $(RTL_DIR)/ptx_kernels_rtl.o: tests/unit/test_ptx_kernels.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DTG_TEST_RTL -c $< -o $@
