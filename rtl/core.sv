@@ -2,15 +2,16 @@
 // LANES lanes, every lane with its own pc (min-PC reconvergence, chosen by warp_scheduler).
 // Execution is lane-serial to keep the hardware small: an issued warp-instruction visits its active
 // lanes one per cycle (a memory access takes one request per 32-bit word), then retires on the
-// commit stream. Blocks: decoder (instruction fields), alu (integer), fpu (f32), convert (conversions), lsu (addresses and byte lanes),
+// commit stream. Blocks: decoder (instruction fields), alu (integer), fpu (f32), sfu (multi-cycle:
+// fdiv, fsqrt, SFU functions), convert (conversions), lsu (addresses and byte lanes),
 // the register file (NREGS x 32-bit per thread), the predicate file (p0..p6 per thread), shared
 // memory, local memory (LOCAL_WORDS per thread), and the barrier unit (16 barriers as in the
 // simulator: per-barrier arrival counts and optional thread counts, released by the scheduler).
 // Registers, shared and local memory read 0 until written in the running block: every word carries
 // the generation (block start) that last wrote it, so a block starts without a clearing pass.
 //
-// State machine:  IDLE -> SCHED <-> EXEC/MEM -> COMMIT (IDLE -> CLEAR -> SCHED once every 255 block
-//                 starts: resets every generation tag); SCHED -> DONE when no thread is live;
+// State machine:  IDLE -> SCHED <-> EXEC/MEM/SFU -> COMMIT (IDLE -> CLEAR -> SCHED once every 255
+//                 block starts: resets every generation tag); SCHED -> DONE when no thread is live;
 //                 any fault -> FAULT (until the next start).
 module core
   import tg32_pkg::*;
@@ -89,7 +90,7 @@ module core
 
     typedef enum logic [3:0] {
         S_IDLE, S_CLEAR, S_SCHED, S_DECODE, S_EXEC, S_MEM, S_MEM_WAIT, S_WRITEBACK, S_COMMIT, S_DONE,
-        S_FAULT
+        S_FAULT, S_SFU
     } state_t;
     state_t state;
 
@@ -197,6 +198,12 @@ module core
     fpu u_fpu (.op, .mod, .a(is_fop ? va : 32'd0), .b(is_fop ? vb : 32'd0), .c(is_fop ? vc : 32'd0),
                .result(fpu_result), .pred(fpu_pred),
                .supported(fpu_supported));
+
+    // ---- multi-cycle f32 unit: fdiv, fsqrt, rcp rsq ex2 lg2 sin cos tanh (S_SFU waits for it) ----
+    logic sfu_go, sfu_done, sfu_supported;
+    logic [31:0] sfu_result;
+    sfu u_sfu (.clk, .rst, .start(sfu_go), .op, .a(va), .b(vb), .supported(sfu_supported),
+               .done(sfu_done), .result(sfu_result));
 
     // ---- conversion unit --------------------------------------------------------------------
     logic [31:0] conv_result;
@@ -312,7 +319,7 @@ module core
     // Which instructions this RTL executes; everything else faults as unimplemented.
     logic implemented;
     always_comb begin
-        implemented = alu_supported || fpu_supported || conv_supported || is_mem ||
+        implemented = alu_supported || fpu_supported || conv_supported || sfu_supported || is_mem ||
                       op == OP_NOP || op == OP_EXIT || op == OP_BRA || op == OP_S2R ||
                       op == OP_SEL || op == OP_PAND || op == OP_POR || op == OP_PXOR ||
                       op == OP_SHFL || op == OP_BAR;
@@ -498,6 +505,7 @@ module core
     always_ff @(posedge clk) begin
         done <= 1'b0;
         commit <= 1'b0;
+        sfu_go <= 1'b0;
         if (rst) begin
             state <= S_IDLE;
             fault <= 1'b0;
@@ -616,6 +624,7 @@ module core
                         if (op == OP_SHFL && ext[2:0] != PRED_PT)
                             preds[cur_warp][ext[2:0]][lane] <= shfl_ok;
                         if (is_mem) state <= S_MEM;
+                        else if (sfu_supported) begin sfu_go <= 1'b1; state <= S_SFU; end
                         else begin
                             // shfl reads other lanes' ra: its results wait in commit_data and are
                             // written back after every lane has read (S_WRITEBACK).
@@ -672,6 +681,14 @@ module core
                             else next_lane();
                         end
                     end
+                end
+                // The multi-cycle unit started on this lane's operands; write its result when done.
+                S_SFU: if (sfu_done) begin
+                    if (writes_rd) begin
+                        rf_write({thread, rd[RB-1:0]}, sfu_result);
+                        commit_data[lane] <= sfu_result;
+                    end
+                    next_lane();
                 end
                 S_WRITEBACK: begin
                     if (exec_mask[lane] && writes_rd) rf_write({thread, rd[RB-1:0]}, commit_data[lane]);

@@ -71,15 +71,14 @@ $(BUILD)/tests/test_lockstep: $(RTL_DIR)/test_lockstep.o $(RTL_HOBJS) $(RTL_LIB)
 	$(CXX) $(LDFLAGS) -o $@ $(RTL_DIR)/test_lockstep.o $(RTL_HOBJS) $(RTL_LIB) $(LIB) $(LDLIBS)
 test: $(BUILD)/tests/test_lockstep
 
-# test_ptx_kernels again, every launch on the RTL in lockstep with the simulator. Not yet in make
-# test (named so that tests/run.sh does not pick it up): the kernels that need fdiv, fsqrt or the
-# SFU (silu_mul, rmsnorm, add_rmsnorm, rope, softmax, attention, attention_flash_split) fail until
-# the work of branch rtl-sfu is merged (10 of its 28 launches); the other 18 match (2-D and
-# spilling ones too).
-$(RTL_DIR)/ptx_kernels_rtl.o: tests/unit/test_ptx_kernels.c
+# The kernel tests again, every launch on the RTL in lockstep with the simulator (same inputs and
+# checks): test_ptx_kernels (the CUDA kernels through PTX, the LLM's included) and test_kernels (the
+# hand-written kernels/*.tgasm).
+RTL_KTESTS := $(BUILD)/tests/test_ptx_kernels_rtl $(BUILD)/tests/test_kernels_rtl
+$(RTL_KTESTS:$(BUILD)/tests/%=$(RTL_DIR)/%.o): $(RTL_DIR)/%_rtl.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DTG_TEST_RTL -c $< -o $@
-$(RTL_DIR)/ptx_kernels_rtl: $(RTL_DIR)/ptx_kernels_rtl.o $(RTL_DIR)/rtl_run.o $(RTL_HOBJS) $(RTL_LIB) $(LIB)
+$(RTL_KTESTS): $(BUILD)/tests/%: $(RTL_DIR)/%.o $(RTL_DIR)/rtl_run.o $(RTL_HOBJS) $(RTL_LIB) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $< $(RTL_DIR)/rtl_run.o $(RTL_HOBJS) $(RTL_LIB) $(LIB) $(LDLIBS)
-rtl: $(RTL_DIR)/ptx_kernels_rtl
+rtl test: $(RTL_KTESTS)

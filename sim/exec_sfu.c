@@ -82,7 +82,8 @@ static float reduce(float f, int *q)
     float k = rintf(f * 0.636619772f);
     float r = fmaf(-k, 1.57079637f, f);
     r = fmaf(-k, -4.37113883e-08f, r);
-    *q = (int)((int64_t)k & 3);
+    /* k mod 4. From 2^25 up every f32 is a multiple of 4; converting there could overflow (UB). */
+    *q = fabsf(k) < 0x1p25f ? (int)((int32_t)k & 3) : 0;
     return r;
 }
 

@@ -3,8 +3,10 @@
  * computation of the expected result and against the simulator (libtgsim) run on the same input: integer vecadd over several blocks, a divergent loop
  * (per-lane trip counts, min-PC reconvergence), shared memory with a barrier, byte/halfword
  * widths, the commit stream, f32 add/sub/mul/fma/min/max/abs/neg/setp against the host's IEEE results bit for bit
- * (edge cases: zeros, denormals, infinities, NaNs, rounding ties, overflow), and that an unimplemented opcode and a misaligned load fault instead of running;
- * and the launch registers' limits (bad launches, the linear FAULT_BLOCK of a 3-D grid). */
+ * (edge cases: zeros, denormals, infinities, NaNs, rounding ties, overflow), fdiv/fsqrt and the SFU
+ * functions against the simulator on 4608 special and random inputs, that an unimplemented
+ * instruction and a misaligned load fault instead of running, and the launch registers' limits (bad
+ * launches, the linear FAULT_BLOCK of a 3-D grid). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 
 #include "isa/isa.h"
 #include "rtl/harness/tg_rtl.h"
+#include "sim/core.h"
 #include "sim/sim.h"
 
 static int failures;
@@ -47,7 +50,7 @@ static int run(tg_rtl *r, const uint64_t *code, uint32_t n, uint32_t grid, uint3
     tg_rtl_load_code(r, code, n);
     tg_rtl_launch l = { .entry = 0, .end = n, .grid = { grid, 1, 1 }, .block = { block, 1, 1 }, .params = params,
                         .param_bytes = pbytes, .shared_bytes = shared };
-    return tg_rtl_run(r, &l, 2000000, res);
+    return tg_rtl_run(r, &l, 50000000, res);   /* a hang limit only */
 }
 
 /* Differential check: runs the same program on the simulator (warp size 8, one core) with the
@@ -63,8 +66,10 @@ static int run_both(tg_rtl *r, const char *name, const uint64_t *code, uint32_t 
     cfg.num_sms = 1;
     cfg.global_bytes = 4u << 20;
     tg_sim *s = tg_sim_create(&cfg);
-    uint32_t saddr[8], pw[16];
-    uint8_t *buf = malloc(1 << 16), *buf2 = malloc(1 << 16);
+    uint32_t saddr[8], pw[16], most = 0;
+    for (unsigned i = 0; i < nbufs; i++) most = size[i] > most ? size[i] : most;
+    uint8_t *buf = malloc(most), *buf2 = malloc(most);
+    if (!buf || !buf2) { printf("out of memory\n"); exit(2); }
     for (unsigned i = 0; i < nbufs; i++) {
         saddr[i] = tg_sim_alloc(s, size[i]);
         tg_rtl_read(r, addr[i], buf, size[i]);
@@ -477,10 +482,90 @@ static void test_atomics(tg_rtl *r)
     CHECK(cnt[10] == 9 && cnt[11] == 3, "atomg.cas: %u %u", cnt[10], cnt[11]);
 }
 
-/* An opcode the RTL lacks faults as unimplemented; a misaligned load faults as misaligned. */
+/* fdiv, fsqrt and the SFU functions: thread g computes all of them on a = A[g], b = B[g] and stores
+ * the 10 results; every bit is compared with the simulator (run_both) and with the reference itself
+ * (host `/` and sqrtf, sim/exec_sfu.c's tg_sfu_*). Inputs: every pair of SFU_EDGE special values
+ * (zeros, denormals, min/max normals, infinities, NaNs, exact squares, powers of two, each
+ * function's range boundaries), then random bit patterns, every other one with its exponent moved
+ * into [2^-9, 2^8) where the functions' main paths run. */
+static const uint32_t sfu_edge[] = {
+    0x00000000, 0x80000000, 0x00000001, 0x80000001, 0x00000003, 0x007fffff, 0x807fffff, 0x00400000,
+    0x00800000, 0x80800000, 0x00800001, 0x3f800000, 0xbf800000, 0x7f7fffff, 0xff7fffff, 0x7f800000,
+    0xff800000, 0x7fc00000, 0xffc00001, 0x7f800001, 0x40800000, 0x41100000, 0x40100000, 0x3e800000,
+    0x3f000000, 0x40000000, 0x7f000000, 0x3effffff, 0x410fffff, 0x43000000, 0xc2fe0000, 0xc2fe0001,
+    0x42fffffe, 0xc2fd0000, 0x3fb504f3, 0x3fb504f4, 0x40490fdb, 0xc0490fdb, 0x3fc90fdb, 0x4b800000,
+    0x4b7fffff, 0x4c000000, 0x4cbfffff, 0x60ad78ec, 0x5f000000, 0x0d800000, 0x72000000, 0x33800000,
+};
+#define SFU_NEDGE (sizeof sfu_edge / sizeof sfu_edge[0])
+
+static void test_sfu(tg_rtl *r)
+{
+    enum { BLOCK = 256, GRID = 18, NT = BLOCK * GRID, NOUT = 10, STRIDE = 12,
+           A = 0x20000, B = 0x28000, OUT = 0x30000, P = 0x70000 };
+    uint64_t prog[] = {
+        S2R(0, TG_SREG_TID_X), S2R(1, TG_SREG_CTAID_X), S2R(2, TG_SREG_NTID_X),
+        R(TG_OP_IMAD, 3, 1, 2, 0, 0), I(TG_OP_SHL, 4, 3, 2, 0),                 /* g, 4g */
+        I(TG_OP_LDP, 5, TG_RZ, 0, TG_W_B32), R(TG_OP_IADD, 5, 5, 4, 0, 0), I(TG_OP_LDG, 6, 5, 0, TG_W_B32),
+        I(TG_OP_LDP, 5, TG_RZ, 4, TG_W_B32), R(TG_OP_IADD, 5, 5, 4, 0, 0), I(TG_OP_LDG, 7, 5, 0, TG_W_B32),
+        R(TG_OP_FDIV, 10, 6, 7, 0, 0), R(TG_OP_FSQRT, 11, 6, 0, 0, 0), R(TG_OP_RCP, 12, 6, 0, 0, 0),
+        R(TG_OP_RSQ, 13, 6, 0, 0, 0), R(TG_OP_EX2, 14, 6, 0, 0, 0), R(TG_OP_LG2, 15, 6, 0, 0, 0),
+        R(TG_OP_SIN, 16, 6, 0, 0, 0), R(TG_OP_COS, 17, 6, 0, 0, 0), R(TG_OP_TANH, 18, 6, 0, 0, 0),
+        I(TG_OP_FDIV, 19, 6, 0x40400000, 0),                                     /* a / 3.0 */
+        I(TG_OP_IMUL, 20, 3, 4 * STRIDE, 0), I(TG_OP_LDP, 21, TG_RZ, 8, TG_W_B32),
+        R(TG_OP_IADD, 21, 21, 20, 0, 0),
+        I(TG_OP_STG, 10, 21, 0, TG_W_B128), I(TG_OP_STG, 14, 21, 16, TG_W_B128),
+        I(TG_OP_STG, 18, 21, 32, TG_W_B64),
+        NONE(TG_OP_EXIT),
+    };
+    static uint32_t a[NT], b[NT], out[STRIDE * NT];
+    uint32_t seed = 2024, n = 0;
+    for (uint32_t i = 0; i < SFU_NEDGE; i++)
+        for (uint32_t j = 0; j < SFU_NEDGE; j++, n++) { a[n] = sfu_edge[i]; b[n] = sfu_edge[j]; }
+    for (; n < NT; n++) {
+        uint32_t v[2];
+        for (int k = 0; k < 2; k++) {
+            seed = seed * 1664525u + 1013904223u;
+            v[k] = seed ^ seed >> 15;
+            if (n & 1) v[k] = (v[k] & 0x807fffffu) | (118u + (seed >> 7) % 17) << 23;
+        }
+        a[n] = v[0];
+        b[n] = v[1];
+    }
+    uint32_t p[3] = { A, B, OUT };
+    tg_rtl_write(r, A, a, sizeof a);
+    tg_rtl_write(r, B, b, sizeof b);
+    memset(out, 0xee, sizeof out);
+    tg_rtl_write(r, OUT, out, sizeof out);
+    tg_rtl_write(r, P, p, sizeof p);
+    static const uint32_t ba[] = { A, B, OUT }, bs[] = { sizeof a, sizeof b, sizeof out };
+    tg_rtl_result res;
+    int rc = run_both(r, "sfu", prog, sizeof prog / sizeof prog[0], GRID, BLOCK, P, 12, 0, ba, bs, 3, &res);
+    CHECK(rc == 0, "sfu: rc %d fault %s pc %u", rc, tg_rtl_fault_name(res.fault_kind), res.fault_pc);
+    tg_rtl_read(r, OUT, out, sizeof out);
+    static const char *const names[NOUT] = { "fdiv", "fsqrt", "rcp", "rsq", "ex2", "lg2", "sin", "cos",
+                                              "tanh", "fdiv3" };
+    int bad[NOUT] = {0}, nbad = 0;
+    for (uint32_t t = 0; t < NT; t++) {
+        float x = f_of(a[t]), y = f_of(b[t]);
+        uint32_t want[NOUT] = { canon(x / y), canon(sqrtf(x)), tg_sfu_rcp(a[t]), tg_sfu_rsq(a[t]),
+                                tg_sfu_ex2(a[t]), tg_sfu_lg2(a[t]), tg_sfu_sin(a[t]), tg_sfu_cos(a[t]),
+                                tg_sfu_tanh(a[t]), canon(x / 3.0f) };
+        for (int k = 0; k < NOUT; k++)
+            if (out[STRIDE * t + k] != want[k] && bad[k]++ < 4 && nbad++ < 20)
+                printf("%s(0x%08x, 0x%08x) = 0x%08x, want 0x%08x\n", names[k], a[t], b[t],
+                       out[STRIDE * t + k], want[k]);
+    }
+    for (int k = 0; k < NOUT; k++)
+        CHECK(bad[k] == 0, "%s: %d of %d results wrong", names[k], bad[k], NT);
+    printf("sfu: %d inputs x %d functions; %llu cycles, %llu warp-instructions\n", NT, NOUT,
+           (unsigned long long)res.cycles, (unsigned long long)res.warp_instrs);
+}
+
+/* An instruction the RTL lacks faults as unimplemented; a misaligned load faults as misaligned. */
 static void test_faults(tg_rtl *r)
 {
-    uint64_t unimpl[] = { I(TG_OP_MOV, 1, 0, 0x3f800000, 0), R(TG_OP_RCP, 2, 1, 0, 0, 0), NONE(TG_OP_EXIT) };
+    /* a register past this configuration's register file */
+    uint64_t unimpl[] = { I(TG_OP_MOV, 1, 0, 0x3f800000, 0), I(TG_OP_MOV, TG_RTL_NREGS, 0, 1, 0), NONE(TG_OP_EXIT) };
     tg_rtl_result res;
     int rc = run(r, unimpl, 3, 1, 8, 0, 0, 0, &res);
     CHECK(rc == 1 && res.fault_kind == TG_RTL_FAULT_UNIMPLEMENTED && res.fault_pc == 1,
@@ -539,6 +624,7 @@ int main(void)
     test_convert(r);
     test_warp_ops(r);
     test_atomics(r);
+    test_sfu(r);
     test_faults(r);
     test_launch_limits(r);
     tg_rtl_destroy(r);

@@ -7,7 +7,10 @@
  * (its thread's slice, 5 shuffle steps in the warp, 5 across warps, one atomic per block), so the
  * result is within d * 2^-24 * sum|x| (to first order; the test adds the second) of a double sum.
  * divergence counts Collatz steps (exact). Everything runs twice, in functional mode and on the
- * cycle-level timing model, which must give the same results. */
+ * cycle-level timing model, which must give the same results.
+ * Built a second time as test_kernels_rtl (-DTG_TEST_RTL, rtl/rtl.mk): every launch then runs on
+ * the Verilated RTL in lockstep with the simulator (rtl/harness/rtl_run.h), once, with the same
+ * inputs and checks. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +18,9 @@
 
 #include "isa/asm.h"
 #include "sim/sim.h"
+#ifdef TG_TEST_RTL
+#include "rtl/harness/rtl_run.h"
+#endif
 
 static int failures;
 static uint32_t seed = 12345;
@@ -51,7 +57,16 @@ static void launch(tg_sim *s, const tg_module *m, tg_dim3 grid, tg_dim3 block, c
     tg_launch l = { .module = m, .kernel = k, .grid = grid, .block = block, .params = params,
                     .param_bytes = np * 4 };
     tg_fault f;
+#ifdef TG_TEST_RTL
+    static char report[8192];
+    tg_rtl_run_opts o = { .lockstep = 1 };
+    tg_run_stats st;
+    int rc = tg_rtl_run_launch(s, &l, &o, &st, &f, report, sizeof report);
+    if (rc >= TG_RTL_RUN_BAD_SETUP) { printf("FAIL: %s: %s", k->name, report); exit(1); }
+    if (rc) {
+#else
     if (tg_sim_launch(s, &l, NULL, &f)) {
+#endif
         char line[512];
         tg_fault_format(&f, line, sizeof line);
         printf("FAIL: %s: %s\n", k->name, line);
@@ -180,16 +195,29 @@ static void test_divergence(tg_sim *s)
 
 int main(void)
 {
-    for (int cycle = 0; cycle < 2; cycle++) {
+#ifdef TG_TEST_RTL
+    const int modes = 1;   /* the RTL in lockstep with the simulator's functional mode */
+#else
+    const int modes = 2;
+#endif
+    for (int cycle = 0; cycle < modes; cycle++) {
         tg_sim_config c;
+#ifdef TG_TEST_RTL
+        tg_rtl_sim_config(&c);
+#else
         tg_sim_config_default(&c);
+#endif
         c.cycle_mode = cycle;
         char err[256], preset[512];
         snprintf(preset, sizeof preset, "%s/sim/presets/default.cfg", getenv("TG_ROOT") ? getenv("TG_ROOT") : ".");
         c.timing_preset = cycle ? preset : NULL;
         tg_sim *s = tg_sim_create_ex(&c, err, sizeof err);
         if (!s) { printf("FAIL: %s\n", err); return 1; }
+#ifdef TG_TEST_RTL
+        printf("-- RTL in lockstep with the simulator\n");
+#else
         printf("-- %s mode\n", cycle ? "cycle" : "functional");
+#endif
         test_vecadd(s);
         test_matadd(s);
         test_matmul(s, "matmul_naive", (tg_dim3){ 16, 8, 1 });

@@ -14,7 +14,7 @@
  *              1e-4 of the result's scale: the SFU's documented error is a few 2^-22 relative, and
  *              the rest is reordering.
  *
- * Built a second time as build/rtl/ptx_kernels_rtl (make rtl, -DTG_TEST_RTL): every launch then runs
+ * Built a second time as test_ptx_kernels_rtl (rtl/rtl.mk, -DTG_TEST_RTL): every launch then runs
  * on the Verilated RTL in lockstep with the simulator (rtl/harness/rtl_run.h), so the same kernels
  * and checks cover the RTL too. */
 #include <math.h>
