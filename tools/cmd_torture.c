@@ -113,8 +113,9 @@ int tg_cmd_torture(int argc, char **argv)
         presets_run += res.presets_run;
         presets_skipped += res.presets_skipped;
         if (verbose)
-            printf("seed %llu: %s: grid %u block %u, %u instructions, %llu warp-instructions\n", (unsigned long long)s,
-                   tg_torture_status_name(st), p.grid.x, p.block.x, p.static_instrs, (unsigned long long)res.warp_instrs);
+            printf("seed %llu: %s: grid %u,%u block %u,%u, %u instructions, %llu warp-instructions\n",
+                   (unsigned long long)s, tg_torture_status_name(st), p.grid.x, p.grid.y, p.block.x, p.block.y,
+                   p.static_instrs, (unsigned long long)res.warp_instrs);
         if (st == TG_TORTURE_PASS) passed++;
         else {
             failed++;
