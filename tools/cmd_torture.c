@@ -32,13 +32,14 @@ static void usage(FILE *f)
         "  --verbose           one line per program\n", tg_torture_feature_names);
 }
 
-static int parse_u(const char *opt, const char *v, unsigned long long max, unsigned long long *out)
+static int parse_u(const char *opt, const char *v, unsigned long long min, unsigned long long max,
+                   unsigned long long *out)
 {
     char *end;
     errno = 0;
     unsigned long long x = strtoull(v, &end, 0);
-    if (errno || *end || end == v || x > max || v[0] == '-') {
-        fprintf(stderr, "tgpu torture: bad %s '%s'\n", opt, v);
+    if (errno || *end || end == v || x < min || x > max || v[0] == '-') {
+        fprintf(stderr, "tgpu torture: bad %s '%s' (%llu..%llu)\n", opt, v, min, max);
         return -1;
     }
     *out = x;
@@ -59,8 +60,8 @@ int tg_cmd_torture(int argc, char **argv)
         if (!strcmp(a, "--verbose")) { verbose = 1; continue; }
         if (i + 1 >= argc) { fprintf(stderr, "tgpu torture: %s needs a value (see --help)\n", a); return 2; }
         const char *val = argv[++i];
-        if (!strcmp(a, "--seed")) { if (parse_u(a, val, ~0ull, &seed)) return 2; }
-        else if (!strcmp(a, "--count")) { if (parse_u(a, val, 100000000ull, &count)) return 2; }
+        if (!strcmp(a, "--seed")) { if (parse_u(a, val, 0, ~0ull, &seed)) return 2; }
+        else if (!strcmp(a, "--count")) { if (parse_u(a, val, 1, 100000000ull, &count)) return 2; }
         else if (!strcmp(a, "--out")) dir = val;
         else if (!strcmp(a, "--backend")) {
             if (strcmp(val, "sim") && strcmp(val, "rtl") && strcmp(val, "all")) {
@@ -71,9 +72,9 @@ int tg_cmd_torture(int argc, char **argv)
         } else if (!strcmp(a, "--features")) {
             char err[512];
             if (tg_torture_opts_parse(&o, val, err, sizeof err)) { fprintf(stderr, "tgpu torture: %s\n", err); return 2; }
-        } else if (!strcmp(a, "--length")) { if (parse_u(a, val, 100000, &v) || !v) return 2; o.length = (unsigned)v; }
-        else if (!strcmp(a, "--max-block")) { if (parse_u(a, val, 1024, &v) || !v) return 2; o.max_block = (unsigned)v; }
-        else if (!strcmp(a, "--max-grid")) { if (parse_u(a, val, 1024, &v) || !v) return 2; o.max_grid = (unsigned)v; }
+        } else if (!strcmp(a, "--length")) { if (parse_u(a, val, 1, 2000, &v)) return 2; o.length = (unsigned)v; }
+        else if (!strcmp(a, "--max-block")) { if (parse_u(a, val, 1, 1024, &v)) return 2; o.max_block = (unsigned)v; }
+        else if (!strcmp(a, "--max-grid")) { if (parse_u(a, val, 1, 1024, &v)) return 2; o.max_grid = (unsigned)v; }
         else { fprintf(stderr, "tgpu torture: unknown option %s (see --help)\n", a); return 2; }
     }
     if (dir && mkdir(dir, 0777) != 0 && errno != EEXIST) {

@@ -510,7 +510,8 @@ static void gen_block(gen *g, int depth, int budget)
         unsigned k = below(g, 100);
         if (depth < MAX_DEPTH && g->o->divergence && k < 10) emit_if(g, depth, budget - i);
         else if (depth < MAX_DEPTH && g->o->loops && k < 16 && g->loop_depth < 3) emit_loop(g, depth, (budget - i) / 2);
-        else if (g->o->exits && k == 16 && chance(g, 50)) { unsigned p = branch_pred(g); INS("@%sp%u exit", chance(g, 50) ? "!" : "", p); }
+        /* about 0.3 data-dependent exits per program at any length (else long ones end early) */
+        else if (g->o->exits && k == 16 && chance(g, 3000 / (g->o->length ? g->o->length : 1))) { unsigned p = branch_pred(g); INS("@%sp%u exit", chance(g, 50) ? "!" : "", p); }
         else emit_simple(g);
     }
 }
