@@ -11,7 +11,8 @@
  *    next barrier. Shared memory is double-buffered per top-level phase: phase k writes buffer
  *    k % 2 and reads buffer (k + 1) % 2.
  *  - control: loops count a counter from 1..4 down to 0 (bodies never write it); barriers only
- *    between top-level phases, which every live thread reaches.
+ *    between top-level phases, which every live thread reaches, also inside uniform loops (a
+ *    constant trip count) around two phases.
  * Words 0..79 of a thread's out slot receive r12..r31 at the end; words 80..127 are scratch. */
 #include "tools/torture/torture.h"
 
@@ -652,10 +653,31 @@ int tg_torture_generate(uint64_t seed, const tg_torture_opts *o, tg_torture_prog
 
     unsigned phases = o->barriers ? 1 + below(g, 4) : 1;
     g->budget = (int)(o->length ? o->length : 1);
-    for (unsigned ph = 0; ph < phases; ph++) {
+    for (unsigned ph = 0; ph < phases;) {
+        if (o->loops && ph + 2 <= phases && chance(g, 40)) {
+            /* A uniform loop (same trip count in every thread) around two phases, a barrier after
+             * each: the barriers run in every iteration, and two phases per iteration keep the
+             * shared buffers' parity. Its counter is r9; loops inside it nest from r10. */
+            unsigned l = g->nlabels++;
+            INS("mov r%u, %u", R_LOOP, 2 + below(g, 2));
+            out(g, "L%u:\n", l);
+            g->loop_depth = 1;
+            for (unsigned k = 0; k < 2; k++) {
+                g->phase = ph + k;
+                gen_block(g, 0, (int)(o->length / phases) + 1);
+                INS("bar %u", below(g, 16));
+            }
+            g->loop_depth = 0;
+            INS("iadd r%u, r%u, -1", R_LOOP, R_LOOP);
+            INS("isetp.gt p6, r%u, 0", R_LOOP);
+            INS("@p6 bra L%u", l);
+            ph += 2;
+            continue;
+        }
         g->phase = ph;
         gen_block(g, 0, (int)(o->length / phases) + 1);
         if (o->barriers && ph + 1 < phases) INS("bar %u", below(g, 16));
+        ph++;
     }
     for (unsigned i = 0; i < N_DATA; i += 4) INS("stg.b128 [r%u+%u], r%u", R_OUT, 4 * i, R_DATA + i);
     INS("exit");
