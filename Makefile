@@ -5,6 +5,7 @@
 #   make CC=clang   any C11 compiler; the tree builds clean with -Wall -Wextra -Werror
 #   make fuzz       libFuzzer targets (clang) into build-fuzz/
 #   make bench      benchmarks (never timed tests); make bench-cuda: decode on a GPU vs llama.cpp
+#   make torture N=1000 [SEED=S]   random programs: functional vs cycle mode, simulator vs RTL
 # Sources are found by wildcard, so adding a file to a module needs no edit here:
 #   isa/ sim/ runtime/ *.c      -> build/libtgpu.a
 #   tools/*.c                   -> build/tgpu (one binary, subcommands in tools/cmd_*.c)
@@ -35,6 +36,8 @@ PYTHON  ?= $(if $(wildcard .venv/bin/python3),$(CURDIR)/.venv/bin/python3,python
 
 LIB_SRCS   := $(sort $(wildcard isa/*.c sim/*.c runtime/*.c))
 LIB_SRCS   += $(sort $(wildcard tools/ptx/*.c))
+# tgpu torture (tools/torture/): the random program generator and its checks
+LIB_SRCS   += $(sort $(wildcard tools/torture/*.c))
 # tgpu viz (tools/viz/): the only SDL2 user; its objects alone get SDL's flags
 LIB_SRCS   += $(sort $(wildcard tools/viz/*.c))
 SDL_CFLAGS := $(shell sdl2-config --cflags 2>/dev/null)
@@ -140,6 +143,13 @@ demo: all
 	$(TGPU) llm -m $(DEMO_MODEL) -p "$(DEMO_PROMPT)" -n $(DEMO_TOKENS) --temp 0 --backend sim --mode cycle \
 	    --kernels $(BUILD)/kernels --report
 	$(TGPU) diff -m $(DEMO_MODEL) -p "$(DEMO_PROMPT)" -n 4 --backends cpu,sim --mode cycle --kernels $(BUILD)/kernels
+
+# Random programs (tools/torture/, docs/torture.md): make torture N=1000 [SEED=1] [BACKEND=sim|rtl|all]
+# [FEATURES=fdiv,-atomics]: functional == cycle mode and simulator == RTL in lockstep, then a summary.
+.PHONY: torture
+torture: $(TGPU)
+	$(TGPU) torture --seed $(or $(SEED),1) --count $(or $(N),1000) --backend $(or $(BACKEND),all) --keep-going \
+	    $(if $(FEATURES),--features $(FEATURES))
 
 # Lab checker (docs/labs/): make lab N=3 SOL=path/to/solution runs tests/labs/check_lab.sh.
 .PHONY: lab

@@ -25,6 +25,11 @@ module alu
     logic div_by_zero, div_overflow;
     assign div_by_zero  = (b == 32'd0);
     assign div_overflow = (a == 32'h8000_0000) && (b == 32'hffff_ffff);
+    // Signed quotient and remainder in signals of their own: inside the result mux below, whose
+    // other operands are unsigned, '/' and '%' would take the unsigned context and divide unsigned.
+    logic signed [31:0] sdiv_q, srem_r;
+    assign sdiv_q = $signed(a) / $signed(b);
+    assign srem_r = $signed(a) % $signed(b);
 
     // Bit-field extract (PTX bfe): bit i of the result is a[pos+i] while i < len and pos+i <= 31,
     // else the sign bit (bfes) or 0 (bfe).
@@ -123,9 +128,9 @@ module alu
             OP_IMULHI: result = smul[63:32];
             OP_UMULHI: result = umul[63:32];
             OP_IMAD:   result = umul[31:0] + c;
-            OP_IDIV:   result = div_by_zero ? 32'hffff_ffff : div_overflow ? a : $signed(a) / $signed(b);
+            OP_IDIV:   result = div_by_zero ? 32'hffff_ffff : div_overflow ? a : sdiv_q;
             OP_UDIV:   result = div_by_zero ? 32'hffff_ffff : a / b;
-            OP_IREM:   result = div_by_zero ? a : div_overflow ? 32'd0 : $signed(a) % $signed(b);
+            OP_IREM:   result = div_by_zero ? a : div_overflow ? 32'd0 : srem_r;
             OP_UREM:   result = div_by_zero ? a : a % b;
             OP_IMIN:   result = $signed(a) < $signed(b) ? a : b;
             OP_IMAX:   result = $signed(a) > $signed(b) ? a : b;

@@ -665,11 +665,12 @@ module core
                         if (mem_err) raise(F_OOB, ls_addr);
                         else if (is_atom && !atom_phase) begin
                             atom_old_q <= mem_rdata;
-                            if (rd != REG_RZ) rf_write({thread, rd[RB-1:0]}, mem_rdata);
                             commit_data[lane] <= mem_rdata;
                             atom_phase <= 1'b1;
                             state <= S_MEM;
                         end else if (is_atom) begin
+                            // rd only now: the write request still read ra, rb and rc, which rd may be.
+                            if (rd != REG_RZ) rf_write({thread, rd[RB-1:0]}, atom_old_q);
                             atom_phase <= 1'b0;
                             next_lane();
                         end else begin

@@ -82,3 +82,10 @@ $(RTL_KTESTS): $(BUILD)/tests/%: $(RTL_DIR)/%.o $(RTL_DIR)/rtl_run.o $(RTL_HOBJS
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $< $(RTL_DIR)/rtl_run.o $(RTL_HOBJS) $(RTL_LIB) $(LIB) $(LDLIBS)
 rtl test: $(RTL_KTESTS)
+
+# tgpu torture's lockstep check on a fixed range of seeds (tools/torture/), plus a planted difference.
+$(BUILD)/tests/test_torture_rtl: $(RTL_DIR)/test_torture_rtl.o $(RTL_DIR)/rtl_run.o $(RTL_HOBJS) $(RTL_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) -o $@ $< $(RTL_DIR)/rtl_run.o $(RTL_HOBJS) $(RTL_LIB) $(LIB) $(LDLIBS)
+test: $(BUILD)/tests/test_torture_rtl
+rtl: $(BUILD)/tests/test_torture_rtl

@@ -23,6 +23,7 @@ typedef struct wslot {           /* a resident warp */
     uint8_t *from_mem;           /* per row: produced by a load (stall reason "memory") */
     uint64_t pred_ready[8];
     uint64_t fetch_ready;
+    int64_t fetched_pc;          /* pc whose I-cache miss this warp waited for (-1: none) */
     uint64_t age;                /* dispatch order, for greedy-then-oldest */
     int sched;
 } wslot;
@@ -361,6 +362,7 @@ static int dispatch(struct tg_timing *t, sm *m, int smi, launch_state *ls)
         ws->from_mem = calloc(rows, 1);
         if (!ws->ready || !ws->from_mem) return -1;
         ws->age = ls->age++;
+        ws->fetched_pc = -1;
         ws->sched = slot % (int)c->schedulers_per_sm;
         if (slot + 1 > m->nslots_used) m->nslots_used = slot + 1;
     }
@@ -571,8 +573,14 @@ int tg_timing_run(tg_sim *s, const tg_launch *l, const tg_pinst *code, uint32_t 
                         continue;
                     }
                     /* instruction fetch: a miss stalls this warp; another may issue this cycle */
+                    /* A warp back from a miss issues the instruction it fetched even if other
+                     * warps evicted the line meanwhile (else warps thrashing one set never issue). */
+                    int delivered = ws->fetched_pc == (int64_t)pc;
+                    ws->fetched_pc = -1;
                     if (tg_cache_access(&m->icache, (uint64_t)pc * 8, true)) st->icache_hits++;
+                    else if (delivered) st->icache_misses++;
                     else {
+                        ws->fetched_pc = pc;
                         st->icache_misses++;
                         ws->fetch_ready = now + c->icache.latency;
                         cyc[TG_ST_FETCH]++;

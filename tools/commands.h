@@ -19,5 +19,6 @@ int tg_cmd_llm(int argc, char **argv);
 int tg_cmd_diff(int argc, char **argv);
 int tg_cmd_ptx(int argc, char **argv);
 int tg_cmd_viz(int argc, char **argv);
+int tg_cmd_torture(int argc, char **argv);
 
 #endif

@@ -14,13 +14,14 @@ static const tg_command commands[] = {
     { "llm", tg_cmd_llm, "generate text with a GGUF language model (llama, qwen2) on any backend" },
     { "viz", tg_cmd_viz, "run a kernel in cycle mode and show warp timelines and memory traffic (SDL2)" },
     { "diff", tg_cmd_diff, "run a model on several backends and compare every op and token" },
+    { "torture", tg_cmd_torture, "random valid programs: functional vs cycle mode, simulator vs RTL in lockstep" },
 };
 
 static void usage(FILE *out)
 {
     fprintf(out, "usage: tgpu <command> [options]   (tgpu <command> --help for details)\n\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-6s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-7s %s\n", commands[i].name, commands[i].summary);
 }
 
 int main(int argc, char **argv)

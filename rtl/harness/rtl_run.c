@@ -65,7 +65,11 @@ int tg_rtl_run_launch(tg_sim *s, const tg_launch *l, const tg_rtl_run_opts *o, t
     }
     int rc = TG_RTL_RUN_OK;
     if (o->lockstep) {
-        int status = tg_lockstep_run(r, s, l, o->max_cycles, res);
+        int status = tg_lockstep_setup(r, s, l, res);
+        if (status == 0) {
+            if (o->before_run) o->before_run(r, o->user);
+            status = tg_lockstep_go(r, s, l, o->max_cycles, res);
+        }
         st->cycles = res->rtl_cycles;
         st->warp_instrs = res->commits;
         st->thread_instrs = res->thread_instrs;

@@ -9,12 +9,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rtl/harness/tg_rtl.h"
 #include "sim/sim.h"
 
 typedef struct tg_rtl_run_opts {
     int lockstep;          /* 1: compare every warp-instruction and final memory with the simulator */
     const char *vcd;       /* waveform file, or NULL */
     uint64_t max_cycles;   /* 0: no limit */
+    /* Lockstep only, for tests of checkers built on this: called between set-up (code and memory
+     * in the RTL) and the run, to plant a difference in the RTL's copy. NULL: none. */
+    void (*before_run)(tg_rtl *r, void *user);
+    void *user;
 } tg_rtl_run_opts;
 
 /* The simulator configuration the RTL corresponds to (warp size, one core, functional mode). */

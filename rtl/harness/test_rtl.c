@@ -4,7 +4,8 @@
  * (per-lane trip counts, min-PC reconvergence), shared memory with a barrier, byte/halfword
  * widths, the commit stream, f32 add/sub/mul/fma/min/max/abs/neg/setp against the host's IEEE results bit for bit
  * (edge cases: zeros, denormals, infinities, NaNs, rounding ties, overflow), fdiv/fsqrt and the SFU
- * functions against the simulator on 4608 special and random inputs, that an unimplemented
+ * functions against the simulator on 4608 special and random inputs, signed division and atomics
+ * whose rd is also an operand (regressions found by tgpu torture), that an unimplemented
  * instruction and a misaligned load fault instead of running, and the launch registers' limits (bad
  * launches, the linear FAULT_BLOCK of a 3-D grid). */
 #include <math.h>
@@ -561,6 +562,89 @@ static void test_sfu(tg_rtl *r)
            (unsigned long long)res.cycles, (unsigned long long)res.warp_instrs);
 }
 
+
+/* Regression (found by tgpu torture): signed idiv/irem with a negative operand divided unsigned,
+ * because the signed '/' and '%' sat in a mux whose other operands are unsigned. Each thread
+ * divides one pair of the table with idiv irem udiv urem; checked against C and the simulator. */
+static void test_signed_divide(tg_rtl *r)
+{
+    enum { TAB = 0x10000, OUT = 0x11000, P = 0x13000 };
+    static const int32_t pairs[][2] = {
+        { -7, 2 }, { 7, -2 }, { -7, -2 }, { -1, 3 }, { INT32_MIN, -1 }, { INT32_MIN, 3 }, { 5, 0 }, { -5, 0 },
+        { 100, -7 }, { -100, 7 }, { INT32_MIN, INT32_MIN }, { INT32_MAX, -1 }, { -2147483647, 2 }, { 0, -3 },
+        { 12, 5 }, { -12, -5 },
+    };
+    enum { NT = sizeof pairs / sizeof pairs[0] };
+    uint64_t prog[] = {
+        S2R(0, TG_SREG_TID_X), I(TG_OP_LDP, 10, TG_RZ, 0, TG_W_B32), I(TG_OP_LDP, 11, TG_RZ, 4, TG_W_B32),
+        I(TG_OP_SHL, 1, 0, 3, 0), R(TG_OP_IADD, 2, 10, 1, 0, 0), I(TG_OP_LDG, 4, 2, 0, TG_W_B64),
+        R(TG_OP_IDIV, 6, 4, 5, 0, 0), R(TG_OP_IREM, 7, 4, 5, 0, 0), R(TG_OP_UDIV, 8, 4, 5, 0, 0),
+        R(TG_OP_UREM, 9, 4, 5, 0, 0),
+        I(TG_OP_SHL, 1, 0, 4, 0), R(TG_OP_IADD, 3, 11, 1, 0, 0), I(TG_OP_STG, 6, 3, 0, TG_W_B128),
+        NONE(TG_OP_EXIT),
+    };
+    uint32_t zero[4 * NT] = { 0 }, params[2] = { TAB, OUT }, got[4 * NT];
+    tg_rtl_write(r, TAB, pairs, sizeof pairs);
+    tg_rtl_write(r, OUT, zero, sizeof zero);
+    tg_rtl_write(r, P, params, sizeof params);
+    static const uint32_t ba[] = { TAB, OUT }, bs[] = { sizeof pairs, sizeof zero };
+    tg_rtl_result res;
+    int rc = run_both(r, "signed divide", prog, sizeof prog / sizeof prog[0], 1, NT, P, 8, 0, ba, bs, 2, &res);
+    CHECK(rc == 0, "signed divide: rc %d fault %s pc %u", rc, tg_rtl_fault_name(res.fault_kind), res.fault_pc);
+    tg_rtl_read(r, OUT, got, sizeof got);
+    for (unsigned t = 0; t < NT; t++) {
+        int32_t a = pairs[t][0], b = pairs[t][1];
+        uint32_t ua = (uint32_t)a, ub = (uint32_t)b;
+        uint32_t q = b == 0 ? 0xffffffffu : (a == INT32_MIN && b == -1) ? ua : (uint32_t)(a / b);
+        uint32_t m = b == 0 ? ua : (a == INT32_MIN && b == -1) ? 0 : (uint32_t)(a % b);
+        uint32_t uq = ub ? ua / ub : 0xffffffffu, um = ub ? ua % ub : ua;
+        CHECK(got[4 * t] == q && got[4 * t + 1] == m && got[4 * t + 2] == uq && got[4 * t + 3] == um,
+              "%d / %d: idiv 0x%x (want 0x%x) irem 0x%x (0x%x) udiv 0x%x (0x%x) urem 0x%x (0x%x)", a, b,
+              got[4 * t], q, got[4 * t + 1], m, got[4 * t + 2], uq, got[4 * t + 3], um);
+    }
+}
+
+/* Regression (found by tgpu torture): a global atomic wrote rd after its read request and read
+ * its operands again for the write request, so rd == ra moved the write (or faulted), and rd == rb
+ * or rd == rc (cas) changed the value stored. Each thread works on its own words. */
+static void test_atomic_rd_aliases(tg_rtl *r)
+{
+    enum { NT = 37, W = 0x10000, OUT = 0x11000, P = 0x13000 };
+    uint64_t prog[] = {
+        S2R(0, TG_SREG_TID_X), I(TG_OP_LDP, 10, TG_RZ, 0, TG_W_B32), I(TG_OP_LDP, 11, TG_RZ, 4, TG_W_B32),
+        I(TG_OP_SHL, 1, 0, 4, 0), R(TG_OP_IADD, 2, 10, 1, 0, 0),             /* r2 = &w[t][0] */
+        I(TG_OP_IADD, 20, 0, 1, 0),                                           /* r20 = t + 1 */
+        I(TG_OP_MOV, 12, 0, 0, 0), R(TG_OP_IADD, 12, 2, 12, 0, 0),
+        R(TG_OP_ATOMG, 12, 12, 20, 0, TG_ATOM_ADD),                           /* rd == ra */
+        I(TG_OP_IADD, 13, 0, 5, 0), I(TG_OP_IADD, 3, 2, 4, 0),
+        R(TG_OP_ATOMG, 13, 3, 13, 0, TG_ATOM_ADD),                            /* rd == rb */
+        R(TG_OP_MOV, 14, 0, 0, 0, 0) , I(TG_OP_IADD, 15, 0, 100, 0), I(TG_OP_IADD, 3, 2, 8, 0),
+        R(TG_OP_ATOMG, 15, 3, 14, 15, TG_ATOM_CAS),                           /* rd == rc */
+        R(TG_OP_IADD, 3, 11, 1, 0, 0),
+        I(TG_OP_STG, 12, 3, 0, TG_W_B32), I(TG_OP_STG, 13, 3, 4, TG_W_B32), I(TG_OP_STG, 15, 3, 8, TG_W_B32),
+        NONE(TG_OP_EXIT),
+    };
+    uint32_t w[4 * NT], zero[4 * NT] = { 0 }, params[2] = { W, OUT }, got[4 * NT];
+    for (unsigned t = 0; t < NT; t++) { w[4 * t] = 1000 + t; w[4 * t + 1] = 2000 + t; w[4 * t + 2] = t; w[4 * t + 3] = 0; }
+    tg_rtl_write(r, W, w, sizeof w);
+    tg_rtl_write(r, OUT, zero, sizeof zero);
+    tg_rtl_write(r, P, params, sizeof params);
+    static const uint32_t ba[] = { W, OUT }, bs[] = { sizeof w, sizeof zero };
+    tg_rtl_result res;
+    int rc = run_both(r, "atomic rd aliases", prog, sizeof prog / sizeof prog[0], 1, NT, P, 8, 0, ba, bs, 2, &res);
+    CHECK(rc == 0, "atomic rd aliases: rc %d fault %s pc %u", rc, tg_rtl_fault_name(res.fault_kind), res.fault_pc);
+    tg_rtl_read(r, W, w, sizeof w);
+    tg_rtl_read(r, OUT, got, sizeof got);
+    for (unsigned t = 0; t < NT; t++) {
+        CHECK(w[4 * t] == 1000 + 2 * t + 1 && got[4 * t] == 1000 + t, "thread %u rd == ra: word %u old %u", t, w[4 * t],
+              got[4 * t]);
+        CHECK(w[4 * t + 1] == 2000 + 2 * t + 5 && got[4 * t + 1] == 2000 + t, "thread %u rd == rb: word %u old %u", t,
+              w[4 * t + 1], got[4 * t + 1]);
+        CHECK(w[4 * t + 2] == 100 + t && got[4 * t + 2] == t, "thread %u rd == rc (cas): word %u old %u", t,
+              w[4 * t + 2], got[4 * t + 2]);
+    }
+}
+
 /* An instruction the RTL lacks faults as unimplemented; a misaligned load faults as misaligned. */
 static void test_faults(tg_rtl *r)
 {
@@ -625,6 +709,8 @@ int main(void)
     test_warp_ops(r);
     test_atomics(r);
     test_sfu(r);
+    test_signed_divide(r);
+    test_atomic_rd_aliases(r);
     test_faults(r);
     test_launch_limits(r);
     tg_rtl_destroy(r);

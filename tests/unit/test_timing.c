@@ -10,10 +10,12 @@
  *   5. Tiled matmul makes far fewer global-memory requests, moves fewer DRAM bytes, and reaches a
  *      higher IPC in fewer cycles than naive matmul. The run uses teach with its L2 cut to 16 KiB:
  *      teach's own 64 KiB L2 holds both 64 KiB matrices' hot lines, so both kernels would read each
- *      line from DRAM about once and only L1/L2 traffic would differ. */
+ *      line from DRAM about once and only L1/L2 traffic would differ.
+ *   6. Warps thrashing one I-cache set still make progress (a livelock tgpu torture found). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "isa/asm.h"
 #include "sim/sim.h"
@@ -279,6 +281,43 @@ static void matmuls(void)
     free(a);
 }
 
+/* ---- 6. I-cache thrashing (found by tgpu torture) ------------------------------------------------
+ * Under tiny (2-way I-cache, 32-byte lines: 8 sets) three warps loop in three lines of one set. A
+ * warp back from its miss used to probe the cache again, find its line evicted by the other two,
+ * and miss again, forever: no warp issued and the launch never ended. It must finish, with the
+ * functional result. alarm() turns a hang into a failure. */
+static void icache_thrash(void)
+{
+    char src[8192];
+    int n = snprintf(src, sizeof src, ".kernel thrash\n.param out 4\n"
+                     "s2r r0, %%warpid\nisetp.eq p0, r0, 1\n@p0 bra w1\nisetp.eq p1, r0, 2\n@p1 bra w2\nbra w0\n");
+    for (int pc = 6; pc < 128; pc++) {
+        int at = pc % 32, w = pc / 32;   /* lines 8, 16, 24: instructions 32, 64, 96 */
+        if (w >= 1 && at == 0) n += snprintf(src + n, sizeof src - (size_t)n, "w%d: mov r1, 20\n", w - 1);
+        else if (w >= 1 && at == 1) n += snprintf(src + n, sizeof src - (size_t)n, "l%d: iadd r1, r1, -1\n", w);
+        else if (w >= 1 && at == 2) n += snprintf(src + n, sizeof src - (size_t)n, "isetp.gt p2, r1, 0\n");
+        else if (w >= 1 && at == 3) n += snprintf(src + n, sizeof src - (size_t)n, "@p2 bra l%d\n", w);
+        else if (w >= 1 && at == 4) n += snprintf(src + n, sizeof src - (size_t)n, "bra done\n");
+        else n += snprintf(src + n, sizeof src - (size_t)n, "nop\n");
+    }
+    snprintf(src + n, sizeof src - (size_t)n, "done: s2r r2, %%tid.x\nshl r2, r2, 2\nldp.b32 r3, [out]\n"
+             "iadd r3, r3, r2\nstg.b32 [r3], r1\nexit\n");
+    tg_module m = assemble(src);
+    uint32_t got[2][12];
+    alarm(60);
+    for (int mode = 0; mode < 2; mode++) {
+        tg_sim *s = make_sim(mode, "tiny");
+        uint32_t zero[12] = { 0 }, p = upload(s, zero, sizeof zero);
+        run(s, &m, (tg_dim3){ 1, 1, 1 }, (tg_dim3){ 12, 1, 1 }, &p, 1);
+        tg_sim_read(s, p, got[mode], sizeof got[mode]);
+        tg_sim_destroy(s);
+    }
+    alarm(0);
+    CHECK(!memcmp(got[0], got[1], sizeof got[0]), "icache thrash: cycle mode wrote different results");
+    printf("ok: three warps thrashing one I-cache set under tiny finish\n");
+    tg_module_free(&m);
+}
+
 int main(void)
 {
     same_results();
@@ -286,6 +325,7 @@ int main(void)
     bank_conflicts();
     streaming();
     matmuls();
+    icache_thrash();
     if (failures) { printf("%d failures\n", failures); return 1; }
     printf("ok\n");
     return 0;
