@@ -24,7 +24,7 @@ static void usage(FILE *f)
         "                      in lockstep; all (default): both\n"
         "  --features LIST     comma-separated feature names to turn on, or off with a leading '-':\n"
         "                      %s\n"
-        "                      (default: all but fdiv, sfu, local, 2d, order_dependent: what the RTL has)\n"
+        "                      (default: all but order_dependent, whose results depend on thread order)\n"
         "  --length N          statements per program (default 60)\n"
         "  --max-block N       threads per block at most (default 256)\n"
         "  --max-grid N        blocks at most (default 3)\n"

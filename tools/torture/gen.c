@@ -521,7 +521,8 @@ void tg_torture_opts_default(tg_torture_opts *o)
 {
     *o = (tg_torture_opts){ .max_grid = 3, .max_block = 256, .length = 60, .loops = 1, .divergence = 1, .barriers = 1,
                             .shared = 1, .global = 1, .atomics = 1, .ialu = 1, .idiv = 1, .falu = 1, .conv = 1,
-                            .warp_ops = 1, .guards = 1, .exits = 1 };
+                            .warp_ops = 1, .guards = 1, .exits = 1, .fdiv = 1, .sfu = 1, .local = 1,
+                            .launch_2d = 1 };
 }
 
 const char *const tg_torture_feature_names =
