@@ -56,7 +56,7 @@ module core
     // Instruction memory read port.
     output logic [31:0] fetch_pc,
     input  logic [63:0] fetch_word,
-    // Memory port (global and param space): one 32-bit word per request, answered a cycle later.
+    // Memory port (global and param space): one 32-bit word per request, answered one or more cycles later (by the L1).
     output logic        mem_req,
     output logic        mem_we,
     output logic [31:0] mem_addr,

@@ -12,6 +12,9 @@
 //  10 FAULT_PC    11 FAULT_WARP   12 FAULT_LANE   13 FAULT_ADDR   14 FAULT_BLOCK (linear)   15 CYCLES (of the launch)
 //  16 GRID_Y      17 GRID_Z       18 BLOCK_Y      19 BLOCK_Z (each 1 after reset)
 //  20 LOCAL_BYTES  local memory per thread (<= LOCAL_WORDS * 4)
+//  21 L1_HITS     22 L1_MISSES (reads served by / filled into the L1; l1_cache.sv)
+//  23 MEM_READS   24 MEM_WRITES (word requests on the DRAM port; mem_ctrl.sv); 21-24 count one launch
+//  25 L1_CTRL     bit0 = 1: bypass the L1 (every request goes to DRAM; for measuring it)
 // Blocks run in linear order x fastest (blockIdx = linear % GRID_X, ...); a block's threads are
 // numbered the same way (BLOCK_X * BLOCK_Y * BLOCK_Z <= WARPS * LANES).
 module gpu_top #(
@@ -20,7 +23,8 @@ module gpu_top #(
     parameter int NREGS = 32,
     parameter int SHARED_WORDS = 1024,
     parameter int LOCAL_WORDS = 64,
-    parameter int IMEM_WORDS = 4096
+    parameter int IMEM_WORDS = 4096,
+    parameter int L1_LINES = 64
 ) (
     input  logic        clk,
     input  logic        rst,
@@ -33,7 +37,8 @@ module gpu_top #(
     input  logic        imem_we,
     input  logic [31:0] imem_addr,
     input  logic [63:0] imem_wdata,
-    // Memory port to DRAM (one 32-bit word per request; response one or more cycles later).
+    // The DRAM port (one 32-bit word per request, one request per cycle, answers in order a fixed
+    // latency later).
     output logic        mem_req,
     output logic        mem_we,
     output logic [31:0] mem_addr,
@@ -57,6 +62,7 @@ module gpu_top #(
     logic [31:0] grid_y, grid_z, block_y, block_z, local_bytes;
     logic [63:0] imem [IMEM_WORDS];
     logic launch;
+    logic l1_bypass;
 
     // Launch registers: host writes; CONTROL=1 pulses `launch`.
     always_ff @(posedge clk) begin
@@ -65,6 +71,7 @@ module gpu_top #(
             entry <= '0; end_pc <= '0; grid_x <= '0; block_x <= '0;
             params <= '0; param_bytes <= '0; shared_bytes <= '0;
             grid_y <= 32'd1; grid_z <= 32'd1; block_y <= 32'd1; block_z <= 32'd1; local_bytes <= '0;
+            l1_bypass <= 1'b0;
         end else if (host_we) begin
             case (host_addr)
                 5'd0: entry <= host_wdata;
@@ -80,6 +87,7 @@ module gpu_top #(
                 5'd18: block_y <= host_wdata;
                 5'd19: block_z <= host_wdata;
                 5'd20: local_bytes <= host_wdata;
+                5'd25: l1_bypass <= host_wdata[0];
                 default: ;
             endcase
         end
@@ -91,6 +99,9 @@ module gpu_top #(
     logic [31:0] block_id, ctaid_x, ctaid_y, ctaid_z, fetch_pc;
     logic [3:0]  fault_kind;
     logic [31:0] fault_pc, fault_warp, fault_lane, fault_addr;
+    logic        c_req, c_we, c_rsp, c_err;          // the core's memory port, to the L1
+    logic [31:0] c_addr, c_wdata, c_rdata;
+    logic [3:0]  c_strb;
 
     dispatcher u_dispatcher (
         .clk, .rst, .launch, .grid_x, .grid_y, .grid_z, .core_done, .core_fault, .core_start, .block_id,
@@ -104,10 +115,26 @@ module gpu_top #(
         .busy(core_busy), .done(core_done), .fault(core_fault), .fault_kind, .fault_pc, .fault_warp,
         .fault_lane, .fault_addr, .fetch_pc,
         .fetch_word(fetch_pc < IMEM_WORDS ? imem[fetch_pc[IB-1:0]] : 64'd0),
-        .mem_req, .mem_we, .mem_addr, .mem_wdata, .mem_strb, .mem_rsp, .mem_rdata, .mem_err,
+        .mem_req(c_req), .mem_we(c_we), .mem_addr(c_addr), .mem_wdata(c_wdata), .mem_strb(c_strb),
+        .mem_rsp(c_rsp), .mem_rdata(c_rdata), .mem_err(c_err),
         .commit, .commit_warp, .commit_pc, .commit_mask, .commit_rd, .commit_data);
 
     assign commit_block = block_id;
+
+    // ---- L1 data cache and memory controller (both cleared by the launch) ------------------------
+    logic l1_req, l1_we, l1_rsp, l1_err;
+    logic [31:0] l1_addr, l1_wdata, l1_rdata, l1_hits, l1_misses, mem_reads, mem_writes;
+    logic [3:0]  l1_strb;
+    l1_cache #(.LINES(L1_LINES)) u_l1 (
+        .clk, .rst, .flush(launch), .bypass(l1_bypass),
+        .c_req, .c_we, .c_addr, .c_wdata, .c_strb, .c_rsp, .c_rdata, .c_err,
+        .m_req(l1_req), .m_we(l1_we), .m_addr(l1_addr), .m_wdata(l1_wdata), .m_strb(l1_strb),
+        .m_rsp(l1_rsp), .m_rdata(l1_rdata), .m_err(l1_err), .hits(l1_hits), .misses(l1_misses));
+    mem_ctrl u_mem_ctrl (
+        .clk, .rst, .clear(launch), .req(l1_req), .we(l1_we), .addr(l1_addr), .wdata(l1_wdata), .strb(l1_strb),
+        .rsp(l1_rsp), .rdata(l1_rdata), .err(l1_err),
+        .dram_req(mem_req), .dram_we(mem_we), .dram_addr(mem_addr), .dram_wdata(mem_wdata), .dram_strb(mem_strb),
+        .dram_rsp(mem_rsp), .dram_rdata(mem_rdata), .dram_err(mem_err), .reads(mem_reads), .writes(mem_writes));
 
     // Cycle counter of the current launch (also the clock special register).
     always_ff @(posedge clk)
@@ -136,6 +163,11 @@ module gpu_top #(
             5'd18: host_rdata = block_y;
             5'd19: host_rdata = block_z;
             5'd20: host_rdata = local_bytes;
+            5'd21: host_rdata = l1_hits;
+            5'd22: host_rdata = l1_misses;
+            5'd23: host_rdata = mem_reads;
+            5'd24: host_rdata = mem_writes;
+            5'd25: host_rdata = {31'd0, l1_bypass};
             default: host_rdata = 32'd0;
         endcase
 endmodule

@@ -307,13 +307,14 @@ int tg_run_main(int argc, char **argv, const tg_run_observer *obs)
         tg_launch l = { .module = &m, .kernel = k, .grid = grid, .block = block, .params = params,
                         .param_bytes = k->param_bytes };
         tg_run_stats st = { 0 };
+        tg_rtl_result rres = { 0 };
         tg_fault f;
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         int lrc;
         if (rtl) {
             static char report[8192];
-            tg_rtl_run_opts ro = { .lockstep = lockstep, .vcd = trace, .max_cycles = 0 };
+            tg_rtl_run_opts ro = { .lockstep = lockstep, .vcd = trace, .max_cycles = 0, .result = &rres };
             lrc = tg_rtl_run_launch(sim, &l, &ro, &st, &f, report, sizeof report);
             if (lrc >= TG_RTL_RUN_BAD_SETUP) {
                 fprintf(stderr, "%s", report);
@@ -352,7 +353,12 @@ int tg_run_main(int argc, char **argv, const tg_run_observer *obs)
                        k->name, grid.x, grid.y, grid.z, block.x, block.y, block.z,
                        (unsigned long long)st.warp_instrs, (unsigned long long)st.thread_instrs);
                 if (cfg.cycle_mode) printf("%llu cycles (%s), ", (unsigned long long)st.cycles, tg_sim_timing_config(sim)->name);
-                if (rtl) printf("%llu RTL cycles, ", (unsigned long long)st.cycles);
+                if (rtl) {
+                    uint64_t reads = (uint64_t)rres.l1_hits + rres.l1_misses;
+                    printf("%llu RTL cycles, L1 hit rate %.1f%% (%u hits, %u misses), %u DRAM reads, %u DRAM writes, ",
+                           (unsigned long long)st.cycles, reads ? 100.0 * rres.l1_hits / (double)reads : 0.0,
+                           rres.l1_hits, rres.l1_misses, rres.mem_reads, rres.mem_writes);
+                }
                 printf("%.3f s (%.1f M thread-instr/s", s, s > 0 ? (double)st.thread_instrs / s / 1e6 : 0.0);
                 if (rtl) printf(", %.2f M RTL cycles/s", s > 0 ? (double)st.cycles / s / 1e6 : 0.0);
                 printf(")%s\n", rtl && lockstep ? "; lockstep with the simulator: every warp-instruction and final memory match" : "");

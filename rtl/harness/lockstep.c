@@ -344,6 +344,7 @@ int tg_lockstep_go(tg_rtl *r, tg_sim *s, const tg_launch *l, uint64_t max_cycles
     int rc = tg_rtl_run(r, &rl, max_cycles, &rr);
     tg_rtl_on_commit(r, NULL, NULL);
     res->rtl_cycles = rr.cycles;
+    res->rtl = rr;
     if (!ls.failed) {
         if (rc == 0) check_end(&ls, s);
         else if (rc == 1) check_fault(&ls, &rr);

@@ -58,7 +58,7 @@ int tg_rtl_run_launch(tg_sim *s, const tg_launch *l, const tg_rtl_run_opts *o, t
     tg_rtl *r = tg_rtl_create(memory_top(s), o->vcd);
     tg_lockstep_result *res = calloc(1, sizeof *res);
     if (!r || !res) {
-        snprintf(err, errlen, "out of memory for the RTL model");
+        snprintf(err, errlen, "cannot create the RTL model (out of memory, or a bad TGPU_RTL_* setting said above)");
         tg_rtl_destroy(r);
         free(res);
         return TG_RTL_RUN_BAD_SETUP;
@@ -71,6 +71,7 @@ int tg_rtl_run_launch(tg_sim *s, const tg_launch *l, const tg_rtl_run_opts *o, t
             status = tg_lockstep_go(r, s, l, o->max_cycles, res);
         }
         st->cycles = res->rtl_cycles;
+        if (o->result) *o->result = res->rtl;
         st->warp_instrs = res->commits;
         st->thread_instrs = res->thread_instrs;
         if (status != TG_LOCKSTEP_MATCH) {
@@ -92,6 +93,7 @@ int tg_rtl_run_launch(tg_sim *s, const tg_launch *l, const tg_rtl_run_opts *o, t
         tg_rtl_on_commit(r, NULL, NULL);
         st->cycles = rr.cycles;
         st->warp_instrs = rr.warp_instrs;
+        if (o->result) *o->result = rr;
         if (run == 1) {
             rtl_fault(f, l, &rr);
             rc = f->kind == TG_RTL_FAULT_UNIMPLEMENTED ? TG_RTL_RUN_INCOMPLETE : TG_RTL_RUN_FAULT;

@@ -20,6 +20,7 @@ typedef struct tg_rtl_run_opts {
      * in the RTL) and the run, to plant a difference in the RTL's copy. NULL: none. */
     void (*before_run)(tg_rtl *r, void *user);
     void *user;
+    tg_rtl_result *result; /* if not NULL: receives the RTL's result (L1 hits/misses, DRAM requests) */
 } tg_rtl_run_opts;
 
 /* The simulator configuration the RTL corresponds to (warp size, one core, functional mode). */

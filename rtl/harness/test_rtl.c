@@ -7,7 +7,8 @@
  * functions against the simulator on 4608 special and random inputs, signed division and atomics
  * whose rd is also an operand (regressions found by tgpu torture), that an unimplemented
  * instruction and a misaligned load fault instead of running, and the launch registers' limits (bad
- * launches, the linear FAULT_BLOCK of a 3-D grid). */
+ * launches, the linear FAULT_BLOCK of a 3-D grid), and the L1's hit/miss and DRAM request counts on
+ * an access pattern counted by hand (with the L1 and bypassed). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -697,6 +698,77 @@ static void test_launch_limits(tg_rtl *r)
           "3-D grid fault: rc %d kind %u block %u pc %u", rc, res.fault_kind, res.fault_block, res.fault_pc);
 }
 
+/* The L1 (rtl/l1_cache.sv: direct-mapped, 4-word lines, write-through, no write allocation) and the
+ * memory controller's counters on one warp whose lanes run one after another, so every count
+ * follows by hand. Line indexes of P, A, C, D differ, so nothing evicts anything.
+ *   3 ldp x 32 lanes, one line of params:        1 miss, 95 hits
+ *   ldg A[t] (32 words, 8 lines, streaming):     8 misses, 24 hits
+ *   ldg A[t] again (the 8 lines fit):            32 hits
+ *   stg C[t] (no write allocation):              32 DRAM writes
+ *   ldg C[t]:                                    8 misses, 24 hits
+ *   stg A[t] (write hits update the lines):      32 DRAM writes
+ *   ldg A[t] (must see the new values):          32 hits; stg D[t]: 32 DRAM writes
+ * Total 207 hits, 17 misses, 68 DRAM reads (4 per miss), 96 DRAM writes. With TGPU_RTL_L1=0 (a
+ * second model) the same program gives the same memory, no hits or misses, 224 DRAM reads, and
+ * takes more cycles. */
+static void l1_program(tg_rtl *r, const char *name, tg_rtl_result *res)
+{
+    enum { N = 32, A = 0x1100, C = 0x2200, D = 0x3300, P = 0x4000 };
+    const uint64_t code[] = {
+        S2R(0, TG_SREG_TID_X), I(TG_OP_SHL, 5, 0, 2, 0),
+        I(TG_OP_LDP, 6, TG_RZ, 0, TG_W_B32), I(TG_OP_LDP, 7, TG_RZ, 4, TG_W_B32), I(TG_OP_LDP, 8, TG_RZ, 8, TG_W_B32),
+        R(TG_OP_IADD, 6, 6, 5, 0, 0), R(TG_OP_IADD, 7, 7, 5, 0, 0), R(TG_OP_IADD, 8, 8, 5, 0, 0),
+        I(TG_OP_LDG, 1, 6, 0, TG_W_B32), I(TG_OP_LDG, 2, 6, 0, TG_W_B32),
+        R(TG_OP_IADD, 9, 1, 2, 0, 0), I(TG_OP_STG, 9, 7, 0, TG_W_B32),
+        I(TG_OP_LDG, 3, 7, 0, TG_W_B32), I(TG_OP_STG, 3, 6, 0, TG_W_B32),
+        I(TG_OP_LDG, 4, 6, 0, TG_W_B32), I(TG_OP_STG, 4, 8, 0, TG_W_B32),
+        NONE(TG_OP_EXIT),
+    };
+    uint32_t a[N], z[N] = { 0 }, p[4] = { A, C, D, 0 }, out[N];
+    for (int i = 0; i < N; i++) a[i] = 7u * (uint32_t)i + 1;
+    tg_rtl_write(r, A, a, sizeof a);
+    tg_rtl_write(r, C, z, sizeof z);
+    tg_rtl_write(r, D, z, sizeof z);
+    tg_rtl_write(r, P, p, sizeof p);
+    static const uint32_t ba[] = { A, C, D }, bs[] = { sizeof a, sizeof z, sizeof z };
+    int rc = run_both(r, name, code, sizeof code / sizeof code[0], 1, N, P, 12, 0, ba, bs, 3, res);
+    CHECK(rc == 0, "%s: rc %d fault %s pc %u", name, rc, tg_rtl_fault_name(res->fault_kind), res->fault_pc);
+    int bad = 0;
+    for (uint32_t b = 0; b < 3; b++) {
+        tg_rtl_read(r, ba[b], out, sizeof out);
+        for (int i = 0; i < N; i++) bad += out[i] != 2 * a[i];
+    }
+    CHECK(bad == 0, "%s: %d wrong words in A, C, D (want 2 * a[i])", name, bad);
+}
+
+static void test_l1_counters(tg_rtl *r)
+{
+    tg_rtl_result res;
+    l1_program(r, "l1", &res);
+    CHECK(res.l1_hits == 207 && res.l1_misses == 17 && res.mem_reads == 68 && res.mem_writes == 96,
+          "l1: %u hits %u misses %u DRAM reads %u DRAM writes, want 207 17 68 96", res.l1_hits, res.l1_misses,
+          res.mem_reads, res.mem_writes);
+    setenv("TGPU_RTL_L1", "0", 1);
+    tg_rtl *nr = tg_rtl_create(1 << 20, NULL);
+    unsetenv("TGPU_RTL_L1");
+    if (!nr) { CHECK(0, "cannot create a second RTL model"); return; }
+    tg_rtl_result off;
+    l1_program(nr, "l1 bypassed", &off);
+    tg_rtl_destroy(nr);
+    CHECK(off.l1_hits == 0 && off.l1_misses == 0 && off.mem_reads == 224 && off.mem_writes == 96,
+          "l1 bypassed: %u hits %u misses %u DRAM reads %u DRAM writes, want 0 0 224 96", off.l1_hits, off.l1_misses,
+          off.mem_reads, off.mem_writes);
+    CHECK(off.cycles > res.cycles, "l1: %llu cycles with the L1, %llu without", (unsigned long long)res.cycles,
+          (unsigned long long)off.cycles);
+    printf("l1: %llu cycles with the L1, %llu bypassed (DRAM latency %d)\n", (unsigned long long)res.cycles,
+           (unsigned long long)off.cycles, TG_RTL_DRAM_LATENCY);
+    setenv("TGPU_RTL_DRAM_LATENCY", "0", 1);
+    tg_rtl *bad = tg_rtl_create(1 << 20, NULL);
+    unsetenv("TGPU_RTL_DRAM_LATENCY");
+    CHECK(bad == NULL, "TGPU_RTL_DRAM_LATENCY=0 accepted");
+    tg_rtl_destroy(bad);
+}
+
 int main(void)
 {
     tg_rtl *r = tg_rtl_create(1 << 20, NULL);
@@ -713,6 +785,7 @@ int main(void)
     test_atomic_rd_aliases(r);
     test_faults(r);
     test_launch_limits(r);
+    test_l1_counters(r);
     tg_rtl_destroy(r);
     if (failures) { printf("%d failures\n", failures); return 1; }
     printf("all RTL tests passed\n");

@@ -1,8 +1,9 @@
 // tg_rtl.cpp: the thin layer between C and the Verilated model: a clock loop, the DRAM model that
-// answers gpu_top's memory port one cycle after each request, the host-register writes of a
+// answers gpu_top's DRAM port a fixed latency after each request (pipelined, in order), the host-register writes of a
 // launch, the commit stream, and an optional VCD trace. Everything else is in the RTL.
 #include "tg_rtl.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -21,12 +22,32 @@ struct tg_rtl {
     tg_rtl_commit_fn on_commit;
     void *user;
     bool stop;
+    bool l1_bypass;
+    // DRAM answers in flight: a ring of dram_latency entries, one request per cycle at most.
+    unsigned dram_latency;
+    struct dram_rsp { uint64_t due; uint32_t rdata; bool err; } *pend;
+    unsigned pend_head, pend_n;
 };
 
 enum { REG_ENTRY, REG_END, REG_GRID, REG_BLOCK, REG_PARAMS, REG_PARAM_BYTES, REG_SHARED,
        REG_CONTROL, REG_STATUS, REG_FAULT_KIND, REG_FAULT_PC, REG_FAULT_WARP, REG_FAULT_LANE,
        REG_FAULT_ADDR, REG_FAULT_BLOCK, REG_CYCLES, REG_GRID_Y, REG_GRID_Z, REG_BLOCK_Y, REG_BLOCK_Z,
-       REG_LOCAL_BYTES };
+       REG_LOCAL_BYTES, REG_L1_HITS, REG_L1_MISSES, REG_MEM_READS, REG_MEM_WRITES, REG_L1_CTRL };
+
+// Parses an optional numeric environment variable in [lo, hi]; false (with a message) if malformed.
+static bool env_uint(const char *name, unsigned lo, unsigned hi, unsigned *v)
+{
+    const char *e = getenv(name);
+    if (!e || !*e) return true;
+    char *end;
+    unsigned long x = strtoul(e, &end, 10);
+    if (*end || e[0] == '-' || x < lo || x > hi) {
+        fprintf(stderr, "%s=%s: want a number from %u to %u\n", name, e, lo, hi);
+        return false;
+    }
+    *v = (unsigned)x;
+    return true;
+}
 
 static void clock_edge(tg_rtl *r)
 {
@@ -43,10 +64,15 @@ static void clock_edge(tg_rtl *r)
 
 extern "C" tg_rtl *tg_rtl_create(uint32_t mem_bytes, const char *vcd)
 {
+    unsigned latency = TG_RTL_DRAM_LATENCY, l1 = 1;
+    if (!env_uint("TGPU_RTL_DRAM_LATENCY", 1, 1000, &latency) || !env_uint("TGPU_RTL_L1", 0, 1, &l1)) return NULL;
     tg_rtl *r = (tg_rtl *)calloc(1, sizeof *r);
     if (!r) return NULL;
     r->mem = (uint8_t *)calloc(1, mem_bytes);
-    if (!r->mem) { free(r); return NULL; }
+    r->pend = (tg_rtl::dram_rsp *)calloc(latency, sizeof *r->pend);
+    if (!r->mem || !r->pend) { free(r->mem); free(r->pend); free(r); return NULL; }
+    r->dram_latency = latency;
+    r->l1_bypass = !l1;
     r->mem_bytes = mem_bytes;
     r->ctx = new VerilatedContext;
     r->top = new Vgpu_top(r->ctx);
@@ -71,6 +97,7 @@ extern "C" void tg_rtl_destroy(tg_rtl *r)
     delete r->top;
     delete r->ctx;
     free(r->mem);
+    free(r->pend);
     free(r);
 }
 
@@ -112,7 +139,9 @@ extern "C" void tg_rtl_on_commit(tg_rtl *r, tg_rtl_commit_fn fn, void *user)
     r->user = user;
 }
 
-// The DRAM model: a request the core shows during a cycle is answered in the next cycle.
+// The DRAM model: a request gpu_top shows during a cycle is performed then (so later requests see
+// it) and answered dram_latency cycles later (1: in the next cycle); one request per cycle can
+// start while earlier ones are in flight, and answers come in request order.
 extern "C" void tg_rtl_step(tg_rtl *r)
 {
     Vgpu_top *t = r->top;
@@ -120,20 +149,28 @@ extern "C" void tg_rtl_step(tg_rtl *r)
     bool req = t->mem_req, we = t->mem_we;
     uint32_t a = t->mem_addr, wdata = t->mem_wdata, strb = t->mem_strb;
     clock_edge(r);
-    t->mem_rsp = 0;
-    t->mem_err = 0;
     if (req) {
-        t->mem_rsp = 1;
+        tg_rtl::dram_rsp p = { r->cycle + r->dram_latency - 1, 0, false };
         if (!in_range(r, a, 4)) {
-            t->mem_err = 1;
+            p.err = true;
         } else if (we) {
             for (int b = 0; b < 4; b++)
                 if (strb >> b & 1) r->mem[a + b] = (uint8_t)(wdata >> (8 * b));
         } else {
-            uint32_t v;
-            memcpy(&v, r->mem + a, 4);
-            t->mem_rdata = v;
+            memcpy(&p.rdata, r->mem + a, 4);
         }
+        // At most dram_latency requests are in flight (one per cycle), so the ring never overflows.
+        r->pend[(r->pend_head + r->pend_n++) % r->dram_latency] = p;
+    }
+    t->mem_rsp = 0;
+    t->mem_err = 0;
+    if (r->pend_n && r->pend[r->pend_head].due <= r->cycle) {
+        const tg_rtl::dram_rsp *p = &r->pend[r->pend_head];
+        t->mem_rsp = 1;
+        t->mem_err = p->err;
+        if (!p->err) t->mem_rdata = p->rdata;
+        r->pend_head = (r->pend_head + 1) % r->dram_latency;
+        r->pend_n--;
     }
     if (t->commit) {
         r->commits++;
@@ -182,6 +219,7 @@ extern "C" int tg_rtl_run(tg_rtl *r, const tg_rtl_launch *l, uint64_t max_cycles
     host_write(r, REG_PARAMS, l->params);
     host_write(r, REG_PARAM_BYTES, l->param_bytes);
     host_write(r, REG_SHARED, l->shared_bytes);
+    host_write(r, REG_L1_CTRL, r->l1_bypass);
     host_write(r, REG_CONTROL, 1);
     uint64_t start = r->cycle, commits0 = r->commits;
     int rc = -1;
@@ -197,6 +235,10 @@ extern "C" int tg_rtl_run(tg_rtl *r, const tg_rtl_launch *l, uint64_t max_cycles
     }
     res->cycles = host_read(r, REG_CYCLES);
     res->warp_instrs = r->commits - commits0;
+    res->l1_hits = host_read(r, REG_L1_HITS);
+    res->l1_misses = host_read(r, REG_L1_MISSES);
+    res->mem_reads = host_read(r, REG_MEM_READS);
+    res->mem_writes = host_read(r, REG_MEM_WRITES);
     if (rc == 1) {
         res->fault_kind = host_read(r, REG_FAULT_KIND);
         res->fault_pc = host_read(r, REG_FAULT_PC);

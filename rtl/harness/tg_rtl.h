@@ -22,6 +22,10 @@ extern "C" {
 #define TG_RTL_SHARED_WORDS 8192
 #define TG_RTL_LOCAL_WORDS 64       /* local memory per thread: 256 bytes */
 #define TG_RTL_FAULT_UNIMPLEMENTED 15
+/* The DRAM model's latency in cycles when TGPU_RTL_DRAM_LATENCY is unset: the default timing
+ * preset's column latency (sim/presets/default.cfg, dram.CL = 20), i.e. a row-buffer hit; the
+ * model has no banks or rows. TGPU_RTL_L1=0 bypasses the L1 (for measuring it). */
+#define TG_RTL_DRAM_LATENCY 20
 
 typedef struct tg_rtl tg_rtl;
 
@@ -47,9 +51,13 @@ typedef struct tg_rtl_result {
     uint64_t cycles, warp_instrs;
     uint32_t fault_kind;          /* 0 none; sim's tg_fault_kind numbers; 15 unimplemented */
     uint32_t fault_pc, fault_block, fault_warp, fault_lane, fault_addr;   /* fault_block: linear */
+    /* gpu_top's counters for the launch: L1 read hits and misses, word requests on the DRAM port. */
+    uint32_t l1_hits, l1_misses, mem_reads, mem_writes;
 } tg_rtl_result;
 
-/* mem_bytes of DRAM; addresses below 256 fault (null). vcd: waveform file or NULL. */
+/* mem_bytes of DRAM; addresses below 256 fault (null). vcd: waveform file or NULL. NULL if out of
+ * memory or if TGPU_RTL_DRAM_LATENCY (1..1000) or TGPU_RTL_L1 (0 or 1) is malformed (said on
+ * stderr). */
 tg_rtl *tg_rtl_create(uint32_t mem_bytes, const char *vcd);
 void tg_rtl_destroy(tg_rtl *r);
 /* Writes code words to instruction memory from index 0; -1 if they do not fit. */
