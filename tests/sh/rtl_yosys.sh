@@ -2,10 +2,10 @@
 # RTL synthesis check: yosys (Debian's 0.23) reads rtl/*.sv (read_verilog -sv), elaborates gpu_top
 # at its default parameters (4 warps x 8 lanes, ~13-15 s of CPU; the Verilator model's 8 x 32 would
 # take longer, and the constructs checked do not depend on the shape), turns its processes into logic
-# (proc), and finds
-# no structural problem (check -assert: undriven or multiply driven wires, logic loops) and no
-# latch. Fails if yosys rejects a construct; skips only when yosys is not installed. A planted latch
-# must be caught, so the latch test itself is known to work. Full synthesis: make rtl-report.
+# (proc), and finds no structural problem (check -assert: undriven or multiply driven wires, logic
+# loops) and no latch. Fails if yosys rejects a construct; skips only when yosys is not installed.
+# A planted latch must be caught, so the latch test itself is known to work. Full synthesis:
+# make rtl-report.
 set -euo pipefail
 cd "${TG_ROOT:-.}"
 if ! command -v yosys > /dev/null; then
