@@ -4,7 +4,6 @@
 // and the integer compares that write a predicate. `supported` is 0 for an opcode this ALU does not
 // implement, so the core faults instead of writing a wrong value.
 module alu
-  import tg32_pkg::*;
 (
     input  logic [6:0]  op,
     input  logic [3:0]  mod,
@@ -15,6 +14,7 @@ module alu
     output logic        pred,       // value for pd (ISETP, USETP)
     output logic        supported
 );
+    `include "tg32_defs.svh"
     // Wide products for the high-half multiplies.
     logic signed [63:0] smul;
     logic        [63:0] umul;
@@ -43,11 +43,11 @@ module alu
         sbit = signed_ ? (pos > 8'd31 ? v[31] : v[msb[4:0]]) : 1'b0;
         d = '0;
         for (int i = 0; i < 32; i++) begin
-            if (i < int'(len) && int'(pos) + i <= 31) d[i] = v[int'(pos) + i];
+            if (i < 32'(len) && 32'(pos) + i <= 31) d[i] = v[32'(pos) + i];
             else d[i] = sbit;
         end
         if (len == 8'd0) d = '0;
-        return d;
+        bfe = d;
     endfunction
 
     // Bit-field insert (PTX bfi): low len bits of v replace base[pos +: len], clipped at bit 31.
@@ -56,8 +56,8 @@ module alu
         logic [31:0] d;
         d = base;
         for (int i = 0; i < 32; i++)
-            if (i < int'(ctl[15:8]) && int'(ctl[7:0]) + i <= 31) d[int'(ctl[7:0]) + i] = v[i];
-        return d;
+            if (i < 32'(ctl[15:8]) && 32'(ctl[7:0]) + i <= 31) d[32'(ctl[7:0]) + i] = v[i];
+        bfi = d;
     endfunction
 
     // Byte permute (PTX prmt default mode): selector nibble picks one of the bytes {b, a}; bit 3
@@ -69,11 +69,11 @@ module alu
         logic [31:0] d;
         bytes = {hi, lo};
         for (int i = 0; i < 4; i++) begin
-            byte_ = bytes[8 * int'(sel[4 * i +: 3]) +: 8];
+            byte_ = bytes[8 * 32'(sel[4 * i +: 3]) +: 8];
             if (sel[4 * i + 3]) byte_ = {8{byte_[7]}};
             d[8 * i +: 8] = byte_;
         end
-        return d;
+        prmt = d;
     endfunction
 
     function automatic logic [31:0] clz(input logic [31:0] v);
@@ -83,20 +83,20 @@ module alu
         found = 1'b0;
         for (int i = 31; i >= 0; i--)
             if (!found && v[i]) begin n = 32'(31 - i); found = 1'b1; end
-        return n;
+        clz = n;
     endfunction
 
     function automatic logic [31:0] popc(input logic [31:0] v);
         logic [31:0] n;
         n = '0;
         for (int i = 0; i < 32; i++) n = n + {31'b0, v[i]};
-        return n;
+        popc = n;
     endfunction
 
     function automatic logic [31:0] brev(input logic [31:0] v);
         logic [31:0] d;
         for (int i = 0; i < 32; i++) d[i] = v[31 - i];
-        return d;
+        brev = d;
     endfunction
 
     // Integer compare for ISETP (signed) and USETP (unsigned); mod holds the condition.
@@ -106,13 +106,13 @@ module alu
         eq = (x == y);
         lt = is_signed ? ($signed(x) < $signed(y)) : (x < y);
         case (cond)
-            COND_EQ: return eq;
-            COND_NE: return !eq;
-            COND_LT: return lt;
-            COND_LE: return lt || eq;
-            COND_GT: return !lt && !eq;
-            COND_GE: return !lt;
-            default: return 1'b0;
+            COND_EQ: icmp = eq;
+            COND_NE: icmp = !eq;
+            COND_LT: icmp = lt;
+            COND_LE: icmp = lt || eq;
+            COND_GT: icmp = !lt && !eq;
+            COND_GE: icmp = !lt;
+            default: icmp = 1'b0;
         endcase
     endfunction
 

@@ -3,7 +3,6 @@
 // bf16 (round to nearest even; NaN gives the canonical 0x7fff / 0x7fffffff). The same rules as the
 // simulator's sim/exec_float.c, bit for bit.
 module convert
-  import tg32_pkg::*;
 (
     input  logic [6:0]  op,
     input  logic [3:0]  mod,      // round_t for f2i f2u i2f u2f frnd
@@ -11,6 +10,7 @@ module convert
     output logic [31:0] result,
     output logic        supported
 );
+    `include "tg32_defs.svh"
     localparam logic [31:0] CANON_NAN = 32'h7fff_ffff;
 
     // Should a magnitude with this remainder round away from zero? half: the first dropped bit,
@@ -18,10 +18,10 @@ module convert
     function automatic logic round_up(input logic [3:0] mode, input logic half, input logic sticky,
                                       input logic odd, input logic neg);
         case (mode)
-            RND_RN:  return half && (sticky || odd);
-            RND_RM:  return neg && (half || sticky);
-            RND_RP:  return !neg && (half || sticky);
-            default: return 1'b0;   // RZ
+            RND_RN:  round_up = half && (sticky || odd);
+            RND_RM:  round_up = neg && (half || sticky);
+            RND_RP:  round_up = !neg && (half || sticky);
+            default: round_up = 1'b0;   // RZ
         endcase
     endfunction
 
@@ -32,31 +32,33 @@ module convert
         logic [33:0] ip;
         logic half, sticky;
         m = {x[30:23] != 8'd0, x[22:0]};
-        sh = int'({24'd0, x[30:23] == 8'd0 ? 8'd1 : x[30:23]}) - 150;
-        if (sh >= 10) return 34'h2_0000_0000;   // |x| >= 2^33
-        if (sh >= 0) return 34'(m) << sh;
-        if (sh <= -25) begin
-            ip = '0; half = 1'b0; sticky = m != 24'd0;
-        end else begin
-            ip = 34'(m) >> (-sh);
-            half = m[-sh - 1];
-            sticky = (m & ((24'd1 << (-sh - 1)) - 24'd1)) != 24'd0;
+        sh = 32'({24'd0, x[30:23] == 8'd0 ? 8'd1 : x[30:23]}) - 150;
+        if (sh >= 10) f2mag = 34'h2_0000_0000;   // |x| >= 2^33
+        else if (sh >= 0) f2mag = 34'(m) << sh;
+        else begin
+            if (sh <= -25) begin
+                ip = '0; half = 1'b0; sticky = m != 24'd0;
+            end else begin
+                ip = 34'(m) >> (-sh);
+                half = m[-sh - 1];
+                sticky = (m & ((24'd1 << (-sh - 1)) - 24'd1)) != 24'd0;
+            end
+            if (round_up(mode, half, sticky, ip[0], x[31])) ip = ip + 34'd1;
+            f2mag = ip;
         end
-        if (round_up(mode, half, sticky, ip[0], x[31])) ip = ip + 34'd1;
-        return ip;
     endfunction
 
     function automatic logic [31:0] f2int(input logic [31:0] x, input logic [3:0] mode,
                                           input logic is_signed);
         logic [33:0] mag;
-        if (x[30:23] == 8'hff && x[22:0] != 23'd0) return 32'd0;   // NaN
         mag = x[30:23] == 8'hff ? 34'h2_0000_0000 : f2mag(x, mode);
-        if (is_signed) begin
-            if (x[31]) return mag >= 34'h0_8000_0000 ? 32'h8000_0000 : 32'(-mag);
-            return mag >= 34'h0_7fff_ffff ? 32'h7fff_ffff : mag[31:0];
+        if (x[30:23] == 8'hff && x[22:0] != 23'd0) f2int = 32'd0;   // NaN
+        else if (is_signed) begin
+            if (x[31]) f2int = mag >= 34'h0_8000_0000 ? 32'h8000_0000 : 32'(-mag);
+            else f2int = mag >= 34'h0_7fff_ffff ? 32'h7fff_ffff : mag[31:0];
         end
-        if (x[31] || mag == '0) return 32'd0;
-        return mag >= 34'h0_ffff_ffff ? 32'hffff_ffff : mag[31:0];
+        else if (x[31] || mag == '0) f2int = 32'd0;
+        else f2int = mag >= 34'h0_ffff_ffff ? 32'hffff_ffff : mag[31:0];
     endfunction
 
     // f32 of sign and 32-bit magnitude, rounded by mode.
@@ -65,7 +67,6 @@ module convert
         logic [32:0] mant;
         logic half, sticky;
         logic [31:0] bits;
-        if (mag == 32'd0) return 32'd0;
         msb = 0;
         for (int i = 0; i < 32; i++) if (mag[i]) msb = i;
         lsb = msb - 23;
@@ -79,17 +80,17 @@ module convert
         end
         if (round_up(mode, half, sticky, mant[0], neg)) mant = mant + 33'd1;
         bits = 32'((lsb + 149) << 23) + mant[31:0];
-        return {neg, bits[30:0]};
+        int2f = mag == 32'd0 ? 32'd0 : {neg, bits[30:0]};
     endfunction
 
     function automatic logic [31:0] frnd(input logic [31:0] x, input logic [3:0] mode);
         logic [33:0] mag;
         logic [31:0] r;
-        if (x[30:23] == 8'hff) return x[22:0] != 23'd0 ? CANON_NAN : x;
-        if (x[30:23] >= 8'd150) return x;   // already integral
         mag = f2mag(x, mode);
         r = int2f(1'b0, mag[31:0], RND_RN);
-        return {x[31], r[30:0]};
+        if (x[30:23] == 8'hff) frnd = x[22:0] != 23'd0 ? CANON_NAN : x;
+        else if (x[30:23] >= 8'd150) frnd = x;   // already integral
+        else frnd = {x[31], r[30:0]};
     endfunction
 
     function automatic logic [31:0] f2h(input logic [31:0] x);
@@ -98,23 +99,24 @@ module convert
         int ex, shift;
         logic [31:0] q, rem, half;
         sign = {x[31], 15'd0};
-        if (x[30:23] == 8'hff) return x[22:0] != 23'd0 ? 32'h7fff : {16'd0, sign | 16'h7c00};
-        ex = int'(x[30:23]) - 127 + 15;
-        if (ex >= 31) return {16'd0, sign | 16'h7c00};
-        if (ex <= 0) begin
-            if (ex < -10) return {16'd0, sign};
+        ex = 32'(x[30:23]) - 127 + 15;
+        if (x[30:23] == 8'hff) f2h = x[22:0] != 23'd0 ? 32'h7fff : {16'd0, sign | 16'h7c00};
+        else if (ex >= 31) f2h = {16'd0, sign | 16'h7c00};
+        else if (ex < -10) f2h = {16'd0, sign};
+        else if (ex <= 0) begin
             m = {1'b1, x[22:0]};
             shift = 14 - ex;
             q = 32'(m) >> shift;
             rem = 32'(m) & ((32'd1 << shift) - 32'd1);
             half = 32'd1 << (shift - 1);
             if (rem > half || (rem == half && q[0])) q = q + 32'd1;
-            return {16'd0, sign} | q;
+            f2h = {16'd0, sign} | q;
+        end else begin
+            q = (32'(ex) << 10) | 32'(x[22:13]);
+            rem = {19'd0, x[12:0]};
+            if (rem > 32'h1000 || (rem == 32'h1000 && q[0])) q = q + 32'd1;
+            f2h = {16'd0, sign} | q;
         end
-        q = (32'(ex) << 10) | 32'(x[22:13]);
-        rem = {19'd0, x[12:0]};
-        if (rem > 32'h1000 || (rem == 32'h1000 && q[0])) q = q + 32'd1;
-        return {16'd0, sign} | q;
     endfunction
 
     function automatic logic [31:0] h2f(input logic [15:0] h);
@@ -122,24 +124,23 @@ module convert
         logic [10:0] m;
         int ex;
         sign = {h[15], 31'd0};
-        if (h[14:10] == 5'h1f) return h[9:0] != 10'd0 ? CANON_NAN : sign | 32'h7f80_0000;
-        if (h[14:10] == 5'd0) begin
-            if (h[9:0] == 10'd0) return sign;
+        if (h[14:10] == 5'h1f) h2f = h[9:0] != 10'd0 ? CANON_NAN : sign | 32'h7f80_0000;
+        else if (h[14:10] == 5'd0 && h[9:0] == 10'd0) h2f = sign;
+        else if (h[14:10] == 5'd0) begin
             // Normalize the denormal: its leading one becomes the hidden bit.
             m = {1'b0, h[9:0]};
             ex = 113;
             for (int i = 0; i < 10; i++) if (!m[10]) begin m = m << 1; ex = ex - 1; end
-            return sign | (32'(ex) << 23) | (32'(m[9:0]) << 13);
+            h2f = sign | (32'(ex) << 23) | (32'(m[9:0]) << 13);
         end
-        return sign | ((32'(h[14:10]) + 32'd112) << 23) | (32'(h[9:0]) << 13);
+        else h2f = sign | ((32'(h[14:10]) + 32'd112) << 23) | (32'(h[9:0]) << 13);
     endfunction
 
     function automatic logic [31:0] f2bf(input logic [31:0] x);
         logic [31:0] q;
-        if (x[30:0] > 31'h7f80_0000) return 32'h7fff;
         q = {16'd0, x[31:16]};
         if (x[15:0] > 16'h8000 || (x[15:0] == 16'h8000 && q[0])) q = q + 32'd1;
-        return q;
+        f2bf = x[30:0] > 31'h7f80_0000 ? 32'h7fff : q;
     endfunction
 
     always_comb begin

@@ -14,7 +14,6 @@
 //                 block starts: resets every generation tag); SCHED -> DONE when no thread is live;
 //                 any fault -> FAULT (until the next start).
 module core
-  import tg32_pkg::*;
 #(
     parameter int WARPS = 4,
     parameter int LANES = 8,
@@ -71,8 +70,9 @@ module core
     output logic [31:0]            commit_pc,
     output logic [LANES-1:0]       commit_mask,   // lanes that executed (active and guard true)
     output logic [7:0]             commit_rd,     // 255: no register written
-    output logic [LANES-1:0][31:0] commit_data    // value written to rd per lane
+    output logic [LANES*32-1:0]    commit_data    // value written to rd per lane (lane l: 32*l +: 32)
 );
+    `include "tg32_defs.svh"
     localparam int WB = $clog2(WARPS);
     localparam int LB = $clog2(LANES);
     localparam int THREADS = WARPS * LANES;
@@ -95,10 +95,12 @@ module core
     state_t state;
 
     // ---- per-thread state ------------------------------------------------------------------
-    logic [WARPS-1:0][LANES-1:0]       live;      // thread exists and has not exited
-    logic [WARPS-1:0][LANES-1:0]       waiting;   // blocked at a barrier
-    logic [WARPS-1:0][LANES-1:0][31:0] pc;
-    logic [WARPS-1:0][6:0][LANES-1:0]  preds;     // p0..p6; p7 (PT) is constant true
+    // Flat vectors (yosys 0.23 reads no multi-dimensional packed arrays): thread t = {warp, lane}
+    // is bit t of live/waiting, word t of pc; predicate p of a thread is bit {warp, p, lane}.
+    logic [THREADS-1:0]       live;      // thread exists and has not exited
+    logic [THREADS-1:0]       waiting;   // blocked at a barrier
+    logic [THREADS*32-1:0]    pc;
+    logic [WARPS*8*LANES-1:0] preds;     // p0..p6; p7 (PT) is constant true, its bits unused
     logic [31:0] rf   [THREADS * NREGS];          // register file: index {thread, reg}
     logic [31:0] smem [SHARED_WORDS];             // shared memory of the running block
     logic [31:0] lmem [THREADS * LOCAL_WORDS];    // local memory: index {thread, word}
@@ -124,7 +126,7 @@ module core
     logic [CB:0]      clear_idx;
 
     // ---- scheduler ---------------------------------------------------------------------------
-    logic [WARPS-1:0][LANES-1:0] runnable;
+    logic [THREADS-1:0] runnable;
     logic sched_found;
     logic [WB-1:0] sched_warp;
     logic [31:0] sched_pc;
@@ -155,13 +157,13 @@ module core
     // predicate file as a function argument: the model copied all of it per call, every cycle.
     logic [7:0] lane_preds;
     always_comb begin
-        for (int p = 0; p < 7; p++) lane_preds[p] = preds[cur_warp][p][lane];
+        for (int p = 0; p < 7; p++) lane_preds[p] = preds[{cur_warp, 3'(p), lane}];
         lane_preds[7] = 1'b1;
     end
 
     // Registers this configuration lacks (>= NREGS, not rz) make the instruction unimplemented.
     function automatic logic reg_ok(input logic [7:0] r);
-        return r == REG_RZ || r < 8'(NREGS);
+        reg_ok = r == REG_RZ || r < 8'(NREGS);
     endfunction
 
     // Register reads: rz (and any register past NREGS, which faults before use) read 0.
@@ -344,8 +346,8 @@ module core
     logic [LANES-1:0] exec_all, vote_p, vote_yes, vote_yes_q, vote_exec_q, yes_now, exec_now;
     always_comb
         for (int l = 0; l < LANES; l++) begin
-            exec_all[l] = cur_mask[l] && ((guard == PRED_PT ? 1'b1 : preds[cur_warp][guard][l]) ^ guard_neg);
-            vote_p[l] = (ra[2:0] == PRED_PT ? 1'b1 : preds[cur_warp][ra[2:0]][l]) ^ mod[0];
+            exec_all[l] = cur_mask[l] && ((guard == PRED_PT ? 1'b1 : preds[{cur_warp, guard, LB'(l)}]) ^ guard_neg);
+            vote_p[l] = (ra[2:0] == PRED_PT ? 1'b1 : preds[{cur_warp, ra[2:0], LB'(l)}]) ^ mod[0];
         end
     assign vote_yes = vote_p & exec_all;
     // Lane 0 sees the predicates before any lane wrote; later lanes use what lane 0 latched.
@@ -455,15 +457,15 @@ module core
                 first = 32'd0;
                 bl = '0;
                 for (int l = 0; l < LANES; l++)
-                    if (waiting[w][l] && bar_of[w * LANES + l] == rel_id) begin
-                        if (!have) begin have = 1'b1; first = pc[w][l]; end
-                        else if (!bad && pc[w][l] != first) begin bad = 1'b1; bl = LB'(l); end
+                    if (waiting[w * LANES + l] && bar_of[w * LANES + l] == rel_id) begin
+                        if (!have) begin have = 1'b1; first = pc[32 * (w * LANES + l) +: 32]; end
+                        else if (!bad && pc[32 * (w * LANES + l) +: 32] != first) begin bad = 1'b1; bl = LB'(l); end
                     end
                 if (bad) begin
                     divergent = 1'b1;
                     div_warp = WB'(w);
                     div_lane = bl;
-                    div_pc = pc[w][bl] - 32'd1;
+                    div_pc = pc[32 * (w * LANES + 32'(bl)) +: 32] - 32'd1;
                 end
             end
     end
@@ -491,6 +493,21 @@ module core
         fault_lane <= 32'(lane);
         fault_addr <= addr;
         state <= S_FAULT;
+    endtask
+
+    // pc of the current thread and commit_data of the current lane. The writes go through loops of
+    // constant-index slices: yosys elaborates those far faster than a variable part-select on the
+    // left of <= (tests/sh/rtl_yosys.sh: 13 s of CPU, 40 s with both written directly). pc's loop is
+    // warp then lane, so the Verilated model compares WARPS + LANES indices, not WARPS x LANES
+    // (one flat loop over the threads made the model ~5% slower than before the flattening).
+    task automatic set_pc(input logic [31:0] v);
+        for (int w = 0; w < WARPS; w++)
+            if (cur_warp == WB'(w))
+                for (int l = 0; l < LANES; l++)
+                    if (lane == LB'(l)) pc[32 * (w * LANES + l) +: 32] <= v;
+    endtask
+    task automatic set_data(input logic [31:0] v);
+        for (int l = 0; l < LANES; l++) if (lane == LB'(l)) commit_data[32 * l +: 32] <= v;
     endtask
 
     // Retires this lane's work and moves to the next active lane or to COMMIT.
@@ -524,9 +541,9 @@ module core
                         cur_pc <= entry;
                         for (int w = 0; w < WARPS; w++)
                             for (int l = 0; l < LANES; l++) begin
-                                live[w][l] <= 32'(w * LANES + l) < nthreads;
-                                waiting[w][l] <= 1'b0;
-                                pc[w][l] <= entry;
+                                live[w * LANES + l] <= 32'(w * LANES + l) < nthreads;
+                                waiting[w * LANES + l] <= 1'b0;
+                                pc[32 * (w * LANES + l) +: 32] <= entry;
                             end
                         preds <= '0;
                         lane <= '0;
@@ -566,7 +583,7 @@ module core
                         end else begin            // barrier release
                             for (int w = 0; w < WARPS; w++)
                                 for (int l = 0; l < LANES; l++)
-                                    if (bar_of[w * LANES + l] == rel_id) waiting[w][l] <= 1'b0;
+                                    if (bar_of[w * LANES + l] == rel_id) waiting[w * LANES + l] <= 1'b0;
                             bar_cnt[rel_id] <= '0;
                             bar_exp[rel_id] <= 32'd0;
                         end
@@ -598,38 +615,38 @@ module core
                     else if (lane == '0 && !implemented) raise(F_UNIMPLEMENTED, 32'd0);
                     else if (!cur_mask[lane]) next_lane();
                     else if (!guard_ok) begin
-                        pc[cur_warp][lane] <= cur_pc + 1;
+                        set_pc(cur_pc + 1);
                         next_lane();
                     end else if (op == OP_BAR && exec_mask == '0 && bar_fault) raise(F_ILLEGAL, 32'd0);
                     else begin
                         exec_mask[lane] <= 1'b1;
-                        pc[cur_warp][lane] <= cur_pc + 1;
-                        if (op == OP_BRA) pc[cur_warp][lane] <= imm;
+                        set_pc(cur_pc + 1);
+                        if (op == OP_BRA) set_pc(imm);
                         if (op == OP_EXIT) begin
-                            live[cur_warp][lane] <= 1'b0;
+                            live[thread] <= 1'b0;
                             live_threads <= live_threads - 1'b1;
                         end
                         if (op == OP_BAR) begin
-                            waiting[cur_warp][lane] <= 1'b1;
+                            waiting[thread] <= 1'b1;
                             bar_of[thread] <= bar_id;
                             bar_cnt[bar_id] <= bar_cnt[bar_id] + 1'b1;
                             if (exec_mask == '0) bar_exp[bar_id] <= bar_count;
                         end
                         if (fmt == FMT_SETP && rd[2:0] != PRED_PT)
-                            preds[cur_warp][rd[2:0]][lane] <= fpu_supported ? fpu_pred : alu_pred;
+                            preds[{cur_warp, rd[2:0], lane}] <= fpu_supported ? fpu_pred : alu_pred;
                         if (fmt == FMT_PLOG && rd[2:0] != PRED_PT)
-                            preds[cur_warp][rd[2:0]][lane] <= plog_v;
+                            preds[{cur_warp, rd[2:0], lane}] <= plog_v;
                         if (fmt == FMT_VOTEP && rd[2:0] != PRED_PT)
-                            preds[cur_warp][rd[2:0]][lane] <= vote_v;
+                            preds[{cur_warp, rd[2:0], lane}] <= vote_v;
                         if (op == OP_SHFL && ext[2:0] != PRED_PT)
-                            preds[cur_warp][ext[2:0]][lane] <= shfl_ok;
+                            preds[{cur_warp, ext[2:0], lane}] <= shfl_ok;
                         if (is_mem) state <= S_MEM;
                         else if (sfu_supported) begin sfu_go <= 1'b1; state <= S_SFU; end
                         else begin
                             // shfl reads other lanes' ra: its results wait in commit_data and are
                             // written back after every lane has read (S_WRITEBACK).
                             if (writes_rd && op != OP_SHFL) rf_write({thread, rd[RB-1:0]}, lane_value);
-                            if (writes_rd) commit_data[lane] <= lane_value;
+                            if (writes_rd) set_data(lane_value);
                             next_lane();
                         end
                     end
@@ -643,7 +660,7 @@ module core
                         smem[sidx] <= atom_new;
                         smem_g[sidx] <= gen;
                         if (rd != REG_RZ) rf_write({thread, rd[RB-1:0]}, atom_old);
-                        commit_data[lane] <= atom_old;
+                        set_data(atom_old);
                         next_lane();
                     end else if (is_onchip) begin
                         if (is_store && is_local) begin
@@ -654,7 +671,7 @@ module core
                             smem_g[sidx] <= gen;
                         end else if (rdk != REG_RZ) begin
                             rf_write(id, ls_load_val);
-                            if (k == 2'd0) commit_data[lane] <= ls_load_val;
+                            if (k == 2'd0) set_data(ls_load_val);
                         end
                         if (32'(k) + 1 < nwords) k <= k + 1'b1;
                         else next_lane();
@@ -665,7 +682,7 @@ module core
                         if (mem_err) raise(F_OOB, ls_addr);
                         else if (is_atom && !atom_phase) begin
                             atom_old_q <= mem_rdata;
-                            commit_data[lane] <= mem_rdata;
+                            set_data(mem_rdata);
                             atom_phase <= 1'b1;
                             state <= S_MEM;
                         end else if (is_atom) begin
@@ -676,7 +693,7 @@ module core
                         end else begin
                             if (is_load && rdk != REG_RZ) begin
                                 rf_write(id, ls_load_val);
-                                if (k == 2'd0) commit_data[lane] <= ls_load_val;
+                                if (k == 2'd0) set_data(ls_load_val);
                             end
                             if (32'(k) + 1 < nwords) begin k <= k + 1'b1; state <= S_MEM; end
                             else next_lane();
@@ -687,12 +704,12 @@ module core
                 S_SFU: if (sfu_done) begin
                     if (writes_rd) begin
                         rf_write({thread, rd[RB-1:0]}, sfu_result);
-                        commit_data[lane] <= sfu_result;
+                        set_data(sfu_result);
                     end
                     next_lane();
                 end
                 S_WRITEBACK: begin
-                    if (exec_mask[lane] && writes_rd) rf_write({thread, rd[RB-1:0]}, commit_data[lane]);
+                    if (exec_mask[lane] && writes_rd) rf_write({thread, rd[RB-1:0]}, commit_data[{lane, 5'd0} +: 32]);
                     if (lane == LB'(LANES - 1)) state <= S_COMMIT;
                     else lane <= lane + 1'b1;
                 end

@@ -3,7 +3,6 @@
 // id, signed store width, stray ext bits), so the RTL rejects the same words as the simulator.
 // Combinational; field layout in isa/isa.h.
 module decoder
-  import tg32_pkg::*;
 (
     input  logic [63:0] word,
     output logic [6:0]  op,
@@ -17,10 +16,11 @@ module decoder
     output logic [3:0]  mod,
     output logic [15:0] ext,
     output logic [31:0] imm,
-    output fmt_t        fmt,
-    output lat_t        lat,
+    output logic [4:0]  fmt,        // fmt_t
+    output logic [3:0]  lat,        // lat_t
     output logic        legal
 );
+    `include "tg32_defs.svh"
     logic defined, must_imm, has_b;
     logic [4:0] mod_limit;
     logic uses_rd, uses_ra, uses_rb, uses_rc;
@@ -48,8 +48,8 @@ module decoder
     logic [5:0] info;
     assign info = op_fmt(op);
     assign defined = info[5];
-    assign fmt = fmt_t'(info[4:0]);
-    assign lat = lat_t'(op_lat(op));
+    assign fmt = info[4:0];
+    assign lat = op_lat(op);
 
     assign must_imm = fmt == FMT_BRA || fmt == FMT_BAR || fmt == FMT_LD || fmt == FMT_ST;
     assign has_b    = fmt == FMT_RB || fmt == FMT_RAB || fmt == FMT_SEL || fmt == FMT_SETP;

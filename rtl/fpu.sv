@@ -6,7 +6,6 @@
 // yields the other, -0 < +0), fabs/fneg (bit operations) and fsetp (ordered/unordered compares).
 // The wide datapath is the simplest bit-exact design, not an area-efficient one.
 module fpu
-  import tg32_pkg::*;
 (
     input  logic [6:0]  op,
     input  logic [3:0]  mod,
@@ -17,17 +16,18 @@ module fpu
     output logic        pred,
     output logic        supported
 );
+    `include "tg32_defs.svh"
     localparam logic [31:0] CANON_NAN = 32'h7fff_ffff;
     localparam int W = 576;   // 18 words of 32 bits
 
     function automatic logic is_nan(input logic [31:0] x);
-        return x[30:23] == 8'hff && x[22:0] != 23'd0;
+        is_nan = x[30:23] == 8'hff && x[22:0] != 23'd0;
     endfunction
     function automatic logic is_inf(input logic [31:0] x);
-        return x[30:23] == 8'hff && x[22:0] == 23'd0;
+        is_inf = x[30:23] == 8'hff && x[22:0] == 23'd0;
     endfunction
     function automatic logic is_zero(input logic [31:0] x);
-        return x[30:0] == 31'd0;
+        is_zero = x[30:0] == 31'd0;
     endfunction
 
     // Exact a*b + c, rounded once (round to nearest even).
@@ -43,16 +43,16 @@ module fpu
         logic [W-1:0] mant;
         logic rbit, sticky;
         logic [31:0] bits;
+        logic special;                 // NaN or infinity: the result is decided here
         sp = x[31] ^ y[31];
         sz = z[31];
-        // NaNs and infinities first.
-        if (is_nan(x) || is_nan(y) || is_nan(z)) return CANON_NAN;
-        if ((is_inf(x) && is_zero(y)) || (is_zero(x) && is_inf(y))) return CANON_NAN;
-        if (is_inf(x) || is_inf(y)) begin
-            if (is_inf(z) && sz != sp) return CANON_NAN;
-            return {sp, 31'h7f80_0000};
-        end
-        if (is_inf(z)) return z;
+        // NaNs and infinities first (the finite datapath below then goes unused).
+        special = 1'b1;
+        if (is_nan(x) || is_nan(y) || is_nan(z)) fma = CANON_NAN;
+        else if ((is_inf(x) && is_zero(y)) || (is_zero(x) && is_inf(y))) fma = CANON_NAN;
+        else if (is_inf(x) || is_inf(y)) fma = is_inf(z) && sz != sp ? CANON_NAN : {sp, 31'h7f80_0000};
+        else if (is_inf(z)) fma = z;
+        else special = 1'b0;
         // Significands with the hidden bit; denormals use exponent field 1 without it.
         mx = {x[30:23] != 8'd0, x[22:0]};
         my = {y[30:23] != 8'd0, y[22:0]};
@@ -69,10 +69,10 @@ module fpu
         if (sp == sz) begin mag = P + Z; sign = sp; end
         else if (P >= Z) begin mag = P - Z; sign = sp; end
         else begin mag = Z - P; sign = sz; end
-        if (mag == '0) return {sp == sz ? sp : 1'b0, 31'd0};
         // Leading one: find the top non-zero 32-bit word, then the bit inside it (word-wide
         // operations keep the Verilated model fast).
         msb = 0;
+        msb2 = 0;
         for (int wd = 0; wd < W / 32; wd++)
             if (mag[32 * wd +: 32] != 32'd0) msb = 32 * wd;
         for (int i = 0; i < 32; i++) if (mag[msb + i]) msb2 = msb + i;
@@ -86,25 +86,25 @@ module fpu
         // One formula covers denormals, normals and a rounding carry into the next exponent.
         bits = 32'((lsb - 149) << 23) + mant[31:0];
         if (bits >= 32'h7f80_0000) bits = 32'h7f80_0000;   // overflow rounds to infinity
-        return {sign, bits[30:0]};
+        if (!special) fma = mag == '0 ? {sp == sz ? sp : 1'b0, 31'd0} : {sign, bits[30:0]};
     endfunction
 
     // fmin/fmax: a NaN operand yields the other (both NaN: canonical); -0 < +0.
     function automatic logic [31:0] fminmax(input logic [31:0] x, input logic [31:0] y,
                                             input logic is_max);
         logic x_lt_y;
-        if (is_nan(x)) return is_nan(y) ? CANON_NAN : y;
-        if (is_nan(y)) return x;
         x_lt_y = flt(x, y) || (x[31] && !y[31] && is_zero(x) && is_zero(y));
-        return (is_max ? !x_lt_y : x_lt_y) ? x : y;
+        if (is_nan(x)) fminmax = is_nan(y) ? CANON_NAN : y;
+        else if (is_nan(y)) fminmax = x;
+        else fminmax = (is_max ? !x_lt_y : x_lt_y) ? x : y;
     endfunction
 
     // x < y for non-NaN values (-0 == +0).
     function automatic logic flt(input logic [31:0] x, input logic [31:0] y);
-        if (is_zero(x) && is_zero(y)) return 1'b0;
-        if (x[31] != y[31]) return x[31];
-        if (x[31]) return x[30:0] > y[30:0];
-        return x[30:0] < y[30:0];
+        if (is_zero(x) && is_zero(y)) flt = 1'b0;
+        else if (x[31] != y[31]) flt = x[31];
+        else if (x[31]) flt = x[30:0] > y[30:0];
+        else flt = x[30:0] < y[30:0];
     endfunction
 
     function automatic logic fcmp(input logic [31:0] x, input logic [31:0] y, input logic [3:0] cond);
@@ -114,32 +114,40 @@ module fpu
         gt = !un && flt(y, x);
         eq = !un && !lt && !gt;
         case (cond)
-            COND_EQ:  return eq;
-            COND_NE:  return lt || gt;
-            COND_LT:  return lt;
-            COND_LE:  return lt || eq;
-            COND_GT:  return gt;
-            COND_GE:  return gt || eq;
-            COND_EQU: return un || eq;
-            COND_NEU: return un || lt || gt;
-            COND_LTU: return un || lt;
-            COND_LEU: return un || lt || eq;
-            COND_GTU: return un || gt;
-            COND_GEU: return un || gt || eq;
-            COND_NUM: return !un;
-            default:  return un;
+            COND_EQ:  fcmp = eq;
+            COND_NE:  fcmp = lt || gt;
+            COND_LT:  fcmp = lt;
+            COND_LE:  fcmp = lt || eq;
+            COND_GT:  fcmp = gt;
+            COND_GE:  fcmp = gt || eq;
+            COND_EQU: fcmp = un || eq;
+            COND_NEU: fcmp = un || lt || gt;
+            COND_LTU: fcmp = un || lt;
+            COND_LEU: fcmp = un || lt || eq;
+            COND_GTU: fcmp = un || gt;
+            COND_GEU: fcmp = un || gt || eq;
+            COND_NUM: fcmp = !un;
+            default:  fcmp = un;
         endcase
     endfunction
+
+    // One fma datapath serves fadd, fsub, fmul and ffma (one call: each call is a full copy of the
+    // 576-bit datapath in synthesis); its operands are picked by op.
+    logic [31:0] fy, fz;
+    always_comb
+        case (op)
+            OP_FADD: begin fy = 32'h3f80_0000; fz = b; end
+            OP_FSUB: begin fy = 32'h3f80_0000; fz = b ^ 32'h8000_0000; end
+            OP_FMUL: begin fy = b; fz = 32'h8000_0000; end
+            default: begin fy = b; fz = c; end
+        endcase
 
     always_comb begin
         result = '0;
         pred = 1'b0;
         supported = 1'b1;
         case (op)
-            OP_FADD:  result = fma(a, 32'h3f80_0000, b);
-            OP_FSUB:  result = fma(a, 32'h3f80_0000, b ^ 32'h8000_0000);
-            OP_FMUL:  result = fma(a, b, 32'h8000_0000);
-            OP_FFMA:  result = fma(a, b, c);
+            OP_FADD, OP_FSUB, OP_FMUL, OP_FFMA: result = fma(a, fy, fz);
             OP_FMIN:  result = fminmax(a, b, 1'b0);
             OP_FMAX:  result = fminmax(a, b, 1'b1);
             OP_FABS:  result = a & 32'h7fff_ffff;

@@ -54,7 +54,7 @@ module gpu_top #(
     output logic [31:0]            commit_pc,
     output logic [LANES-1:0]       commit_mask,
     output logic [7:0]             commit_rd,
-    output logic [LANES-1:0][31:0] commit_data
+    output logic [LANES*32-1:0]    commit_data   // lane l's value at bits 32*l +: 32
 );
     localparam int IB = $clog2(IMEM_WORDS);
 

@@ -4,7 +4,6 @@
 // the store data placed in its byte lanes; and it extracts a load's value (sign- or zero-extended)
 // from the word memory returned. The core sequences the accesses (one word per request).
 module lsu
-  import tg32_pkg::*;
 (
     input  logic [31:0] base,       // ra
     input  logic [31:0] offset,     // imm (signed, wraps)
@@ -20,6 +19,7 @@ module lsu
     output logic [31:0] store_word, // store data in its byte lanes
     output logic [31:0] load_val    // load result for register rd+k
 );
+    `include "tg32_defs.svh"
     logic [1:0] sh;
 
     assign addr = base + offset;

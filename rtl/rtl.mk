@@ -1,15 +1,16 @@
 # rtl.mk: the RTL's build rules, included by the top Makefile.
 #   make rtl          Verilate rtl/*.sv into build-rtl/ (the model); build the runner build/rtl/tgrtl and test_rtl
-#   make rtl-pkg      regenerate rtl/tg32_pkg.sv from isa/tg32.def (commit the result)
-#   make rtl-report   yosys synthesis of gpu_top: latch check and cell counts (fails on yosys 0.23:
-#                     its reader rejects `import pkg::*` in module headers; see docs/rtl.md)
-#   make test         also builds and runs $(BUILD)/tests/test_rtl and the tg32_pkg freshness check
+#   make rtl-defs     regenerate rtl/tg32_defs.svh from isa/tg32.def (commit the result)
+#   make rtl-report   yosys synthesis of gpu_top at a small shape (RTL_REPORT_SHAPE): latch check and
+#                     cell counts, in $(BUILD)/rtl/report.txt (tests/sh/rtl_yosys.sh is the quick check)
+#   make test         also builds and runs $(BUILD)/tests/test_rtl and the tg32_defs freshness check
 # Needs verilator and yosys (Debian packages `verilator` and `yosys`).
 RTL_DIR   := $(BUILD)/rtl
 # The Verilated model is built once, without sanitizers, for every BUILD flavour: under ASan its
 # generated C++ takes many minutes to compile, and the model is generated code, not ours.
 RTL_MODEL := build-rtl
-RTL_SV    := rtl/tg32_pkg.sv $(filter-out rtl/tg32_pkg.sv,$(sort $(wildcard rtl/*.sv)))
+RTL_SV    := $(sort $(wildcard rtl/*.sv))
+RTL_SVH   := rtl/tg32_defs.svh
 RTL_LIB   := $(RTL_MODEL)/obj/Vgpu_top__ALL.a
 RTL_HOBJS := $(RTL_DIR)/tg_rtl.o $(RTL_DIR)/lockstep.o $(RTL_MODEL)/verilated.o $(RTL_MODEL)/verilated_vcd_c.o \
              $(RTL_MODEL)/verilated_threads.o
@@ -21,20 +22,20 @@ VERILATOR_ROOT ?= $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)
 RTL_VFLAGS   := -std=c++17 -faligned-new -O1 -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd
 RTL_CXXFLAGS := -std=c++17 -faligned-new -O1 $(filter -fsanitize=% -g,$(OPT)) -I$(RTL_MODEL)/obj -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd -I.
 
-.PHONY: rtl rtl-pkg rtl-report
+.PHONY: rtl rtl-defs rtl-report
 rtl: $(RTL_DIR)/tgrtl $(BUILD)/tests/test_rtl $(BUILD)/tests/test_lockstep
 
-$(RTL_DIR)/gen_pkg: rtl/gen_pkg.c isa/isa.c isa/isa.h isa/tg32.def
+$(RTL_DIR)/gen_defs: rtl/gen_defs.c isa/isa.c isa/isa.h isa/tg32.def
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ rtl/gen_pkg.c isa/isa.c
+	$(CC) $(CFLAGS) -o $@ rtl/gen_defs.c isa/isa.c
 
-rtl-pkg: $(RTL_DIR)/gen_pkg
-	$(RTL_DIR)/gen_pkg > rtl/tg32_pkg.sv
+rtl-defs: $(RTL_DIR)/gen_defs
+	$(RTL_DIR)/gen_defs > rtl/tg32_defs.svh
 
 # Verilator turns the SystemVerilog into C++ and compiles it at -O1 (build time over speed).
-$(RTL_LIB): $(RTL_SV) rtl/harness/tg_rtl.h
+$(RTL_LIB): $(RTL_SV) $(RTL_SVH) rtl/harness/tg_rtl.h
 	@mkdir -p $(RTL_MODEL)/obj
-	verilator --cc --trace -Wall -Wno-UNUSEDPARAM -Wno-UNUSEDSIGNAL --top-module gpu_top $(RTL_GFLAGS) \
+	verilator --cc --trace -Wall -Wno-UNUSEDPARAM -Wno-UNUSEDSIGNAL --top-module gpu_top $(RTL_GFLAGS) +incdir+rtl \
 	  --Mdir $(RTL_MODEL)/obj $(RTL_SV)
 	$(MAKE) -s -C $(RTL_MODEL)/obj -f Vgpu_top.mk OPT_FAST="-O1" OPT_SLOW="-O1" Vgpu_top__ALL.a
 
@@ -59,12 +60,20 @@ $(BUILD)/tests/test_rtl: $(RTL_DIR)/test_rtl.o $(RTL_HOBJS) $(RTL_LIB) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $(RTL_DIR)/test_rtl.o $(RTL_HOBJS) $(RTL_LIB) $(LIB) $(LDLIBS)
 
-# make test runs test_rtl (via tests/run.sh) and checks the committed package is fresh.
-test: $(BUILD)/tests/test_rtl $(RTL_DIR)/gen_pkg $(RTL_DIR)/tgrtl
+# make test runs test_rtl (via tests/run.sh) and checks the committed tg32_defs.svh is fresh.
+test: $(BUILD)/tests/test_rtl $(RTL_DIR)/gen_defs $(RTL_DIR)/tgrtl
 
+# gpu_top's default shape (4 warps x 8 lanes) with small memories: generic synthesis maps every
+# memory to flip-flops, and the 4096 x 64-bit instruction memory alone would be 262,144 of them.
+RTL_REPORT_SHAPE := -set WARPS 4 -set LANES 8 -set NREGS 32 -set SHARED_WORDS 256 -set LOCAL_WORDS 16 \
+                    -set IMEM_WORDS 256
 rtl-report:
-	yosys -q -p "read_verilog -sv $(RTL_SV); synth -top gpu_top; select -assert-none t:\$$*latch*; stat" \
-	  | grep -v '^$$'
+	@mkdir -p $(RTL_DIR)
+	yosys -q -l $(RTL_DIR)/report.log -p "read_verilog -sv -Irtl $(RTL_SV); \
+	  chparam $(RTL_REPORT_SHAPE) gpu_top; synth -top gpu_top; select -assert-none t:\$$*latch*; \
+	  tee -q -o $(RTL_DIR)/report.txt stat"
+	@echo "gpu_top ($(RTL_REPORT_SHAPE)): no latch; cells (full log: $(RTL_DIR)/report.log):"
+	@sed -n '/design hierarchy/,$$p' $(RTL_DIR)/report.txt | grep -v '^ *$$'
 
 $(BUILD)/tests/test_lockstep: $(RTL_DIR)/test_lockstep.o $(RTL_HOBJS) $(RTL_LIB) $(LIB)
 	@mkdir -p $(dir $@)

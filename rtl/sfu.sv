@@ -19,7 +19,7 @@ module sfu (
     output logic        done,
     output logic [31:0] result
 );
-    // Opcodes (isa/tg32.def, as tg32_pkg.sv spells them; tests/sh/rtl_checks.sh checks they agree).
+    // Opcodes (isa/tg32.def, as tg32_defs.svh spells them; tests/sh/rtl_checks.sh checks they agree).
     localparam logic [6:0] OP_FFMA = 7'h33, OP_FDIV = 7'h38, OP_FSQRT = 7'h39, OP_RCP = 7'h40,
                            OP_RSQ = 7'h41, OP_EX2 = 7'h42, OP_LG2 = 7'h43, OP_SIN = 7'h44,
                            OP_COS = 7'h45, OP_TANH = 7'h46;

@@ -6,8 +6,8 @@ module warp_scheduler #(
     parameter int WARPS = 4,
     parameter int LANES = 8
 ) (
-    input  logic [WARPS-1:0][LANES-1:0]        runnable,
-    input  logic [WARPS-1:0][LANES-1:0][31:0]  pc,
+    input  logic [WARPS*LANES-1:0]             runnable,  // bit w*LANES + l
+    input  logic [WARPS*LANES*32-1:0]          pc,        // word w*LANES + l
     input  logic [$clog2(WARPS)-1:0]           last,      // warp issued last time
     output logic                               found,
     output logic [$clog2(WARPS)-1:0]           warp,
@@ -18,20 +18,22 @@ module warp_scheduler #(
 
     always_comb begin
         logic [WB-1:0] w;
+        int base;
         found = 1'b0;
         warp = '0;
         // Round-robin: look at last+1, last+2, ..., last (wrapping).
         for (int i = 1; i <= WARPS; i++) begin
-            w = WB'((int'(last) + i) % WARPS);
-            if (!found && |runnable[w]) begin
+            w = WB'((32'(last) + i) % WARPS);
+            if (!found && |runnable[32'(w) * LANES +: LANES]) begin
                 found = 1'b1;
                 warp = w;
             end
         end
+        base = 32'(warp) * LANES;
         issue_pc = 32'hffff_ffff;
         for (int l = 0; l < LANES; l++)
-            if (runnable[warp][l] && pc[warp][l] < issue_pc) issue_pc = pc[warp][l];
+            if (runnable[base + l] && pc[32 * (base + l) +: 32] < issue_pc) issue_pc = pc[32 * (base + l) +: 32];
         for (int l = 0; l < LANES; l++)
-            active[l] = runnable[warp][l] && pc[warp][l] == issue_pc;
+            active[l] = runnable[base + l] && pc[32 * (base + l) +: 32] == issue_pc;
     end
 endmodule
