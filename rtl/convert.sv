@@ -11,7 +11,7 @@ module convert
     output logic        supported
 );
     `include "tg32_defs.svh"
-    localparam logic [31:0] CANON_NAN = 32'h7fff_ffff;
+    `include "f32_class.svh"
 
     // Should a magnitude with this remainder round away from zero? half: the first dropped bit,
     // sticky: any bit below it, odd: the kept LSB, neg: the value's sign.

@@ -16,18 +16,9 @@ module fdivsqrt #(
     output logic        done,         // one-cycle pulse; result valid while it is high
     output logic [31:0] result
 );
-    localparam logic [31:0] CANON_NAN = 32'h7fff_ffff;
+    `include "f32_class.svh"
     localparam int NBITS = 28;        // quotient/root bits: MSB at bit 27 or 26, then round + sticky
 
-    function automatic logic is_nan(input logic [31:0] x);
-        is_nan = x[30:23] == 8'hff && x[22:0] != 23'd0;
-    endfunction
-    function automatic logic is_inf(input logic [31:0] x);
-        is_inf = x[30:23] == 8'hff && x[22:0] == 23'd0;
-    endfunction
-    function automatic logic is_zero(input logic [31:0] x);
-        is_zero = x[30:0] == 31'd0;
-    endfunction
 
     // Significand normalized to [2^23, 2^24) and the weight of its LSB: x = sig * 2^lsbexp.
     function automatic logic [23:0] norm_sig(input logic [31:0] x);

@@ -17,18 +17,9 @@ module fpu
     output logic        supported
 );
     `include "tg32_defs.svh"
-    localparam logic [31:0] CANON_NAN = 32'h7fff_ffff;
+    `include "f32_class.svh"
     localparam int W = 576;   // 18 words of 32 bits
 
-    function automatic logic is_nan(input logic [31:0] x);
-        is_nan = x[30:23] == 8'hff && x[22:0] != 23'd0;
-    endfunction
-    function automatic logic is_inf(input logic [31:0] x);
-        is_inf = x[30:23] == 8'hff && x[22:0] == 23'd0;
-    endfunction
-    function automatic logic is_zero(input logic [31:0] x);
-        is_zero = x[30:0] == 31'd0;
-    endfunction
 
     // Exact a*b + c, rounded once (round to nearest even).
     function automatic logic [31:0] fma(input logic [31:0] x, input logic [31:0] y,

@@ -10,7 +10,7 @@ RTL_DIR   := $(BUILD)/rtl
 # generated C++ takes many minutes to compile, and the model is generated code, not ours.
 RTL_MODEL := build-rtl
 RTL_SV    := $(sort $(wildcard rtl/*.sv))
-RTL_SVH   := rtl/tg32_defs.svh
+RTL_SVH   := rtl/tg32_defs.svh rtl/f32_class.svh
 RTL_LIB   := $(RTL_MODEL)/obj/Vgpu_top__ALL.a
 RTL_HOBJS := $(RTL_DIR)/tg_rtl.o $(RTL_DIR)/lockstep.o $(RTL_MODEL)/verilated.o $(RTL_MODEL)/verilated_vcd_c.o \
              $(RTL_MODEL)/verilated_threads.o

@@ -19,11 +19,12 @@ module sfu (
     output logic        done,
     output logic [31:0] result
 );
+    `include "f32_class.svh"
     // Opcodes (isa/tg32.def, as tg32_defs.svh spells them; tests/sh/rtl_checks.sh checks they agree).
     localparam logic [6:0] OP_FFMA = 7'h33, OP_FDIV = 7'h38, OP_FSQRT = 7'h39, OP_RCP = 7'h40,
                            OP_RSQ = 7'h41, OP_EX2 = 7'h42, OP_LG2 = 7'h43, OP_SIN = 7'h44,
                            OP_COS = 7'h45, OP_TANH = 7'h46;
-    localparam logic [31:0] CANON_NAN = 32'h7fff_ffff, ONE = 32'h3f80_0000, NEG_ONE = 32'hbf80_0000,
+    localparam logic [31:0] ONE = 32'h3f80_0000, NEG_ONE = 32'hbf80_0000,
                             NEG_ZERO = 32'h8000_0000, TWO = 32'h4000_0000, PINF = 32'h7f80_0000;
 
     // Microcode step: kind, three operand sources, destination, last (its value, transformed as
@@ -134,9 +135,6 @@ module sfu (
         endcase
     endfunction
 
-    function automatic logic is_nan(input logic [31:0] x);
-        is_nan = x[30:23] == 8'hff && x[22:0] != 23'd0;
-    endfunction
     // Denormal -> zero of the same sign (the SFU's input and output flush).
     function automatic logic [31:0] ftz(input logic [31:0] x);
         ftz = x[30:23] == 8'd0 ? {x[31], 31'd0} : x;
