@@ -64,7 +64,11 @@ module core
     input  logic        mem_rsp,
     input  logic [31:0] mem_rdata,
     input  logic        mem_err,       // address outside device memory
-    // Commit stream: one pulse per retired warp-instruction.
+    output logic        mem_lock,      // a global atomic is in progress: hold the memory (mem_ctrl.sv)
+    // Commit stream: one pulse per retired warp-instruction. commit_want asks for the shared
+    // commit port (gpu_top arbitrates the cores); the core waits in S_COMMIT until commit_ready.
+    output logic                   commit_want,
+    input  logic                   commit_ready,
     output logic                   commit,
     output logic [31:0]            commit_warp,
     output logic [31:0]            commit_pc,
@@ -415,6 +419,12 @@ module core
     assign mem_wdata = is_atom ? atom_new : ls_store_word;
     assign mem_strb  = is_store ? ls_strobe : 4'b1111;
 
+    // A global atomic warp-instruction holds the memory from its first lane to its commit, so other
+    // cores' requests wait and the whole instruction is atomic, as in the simulator.
+    assign mem_lock  = is_atom && !is_shared && (state == S_EXEC || state == S_MEM || state == S_MEM_WAIT ||
+                                                 state == S_COMMIT);
+    assign commit_want = state == S_COMMIT;
+
     assign fetch_pc = cur_pc;
     assign busy = state != S_IDLE && state != S_FAULT;
 
@@ -713,7 +723,7 @@ module core
                     if (lane == LB'(LANES - 1)) state <= S_COMMIT;
                     else lane <= lane + 1'b1;
                 end
-                S_COMMIT: begin
+                S_COMMIT: if (commit_ready) begin
                     commit <= 1'b1;
                     commit_warp <= 32'(cur_warp);
                     commit_pc <= cur_pc;

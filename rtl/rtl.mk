@@ -17,7 +17,8 @@ RTL_HOBJS := $(RTL_DIR)/tg_rtl.o $(RTL_DIR)/lockstep.o $(RTL_MODEL)/verilated.o 
 # The model's shape comes from rtl/harness/tg_rtl.h (TG_RTL_LANES ...), which the harness compiles with.
 rtl_shape = $(shell sed -n 's/^\#define TG_RTL_$(1) \([0-9]*\).*/\1/p' rtl/harness/tg_rtl.h)
 RTL_GFLAGS := -GLANES=$(call rtl_shape,LANES) -GWARPS=$(call rtl_shape,WARPS) -GNREGS=$(call rtl_shape,NREGS) \
-              -GSHARED_WORDS=$(call rtl_shape,SHARED_WORDS) -GLOCAL_WORDS=$(call rtl_shape,LOCAL_WORDS)
+              -GSHARED_WORDS=$(call rtl_shape,SHARED_WORDS) -GLOCAL_WORDS=$(call rtl_shape,LOCAL_WORDS) \
+              -GNCORES=$(call rtl_shape,CORES)
 VERILATOR_ROOT ?= $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)
 RTL_VFLAGS   := -std=c++17 -faligned-new -O1 -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd
 RTL_CXXFLAGS := -std=c++17 -faligned-new -O1 $(filter -fsanitize=% -g,$(OPT)) -I$(RTL_MODEL)/obj -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd -I.
@@ -33,9 +34,11 @@ rtl-defs: $(RTL_DIR)/gen_defs
 	$(RTL_DIR)/gen_defs > rtl/tg32_defs.svh
 
 # Verilator turns the SystemVerilog into C++ and compiles it at -O1 (build time over speed).
+# -Wno-VARHIDDEN: Verilator 5.006 reports each module's own copy of tg32_defs.svh's functions as
+# hiding the enclosing module's once the cores sit in a generate loop (gpu_top's g_core).
 $(RTL_LIB): $(RTL_SV) $(RTL_SVH) rtl/harness/tg_rtl.h
 	@mkdir -p $(RTL_MODEL)/obj
-	verilator --cc --trace -Wall -Wno-UNUSEDPARAM -Wno-UNUSEDSIGNAL --top-module gpu_top $(RTL_GFLAGS) +incdir+rtl \
+	verilator --cc --trace -Wall -Wno-UNUSEDPARAM -Wno-UNUSEDSIGNAL -Wno-VARHIDDEN --top-module gpu_top $(RTL_GFLAGS) +incdir+rtl \
 	  --Mdir $(RTL_MODEL)/obj $(RTL_SV)
 	$(MAKE) -s -C $(RTL_MODEL)/obj -f Vgpu_top.mk OPT_FAST="-O1" OPT_SLOW="-O1" Vgpu_top__ALL.a
 

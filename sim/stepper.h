@@ -1,6 +1,8 @@
 /* stepper.h: a launch on the functional simulator driven one warp-instruction at a time from
  * outside, for lockstep co-simulation (rtl/harness/lockstep.c): the caller says which block starts
- * and which warp issues next, and sees what each warp-instruction retired. Functional mode only. */
+ * and which warp issues next, and sees what each warp-instruction retired. Several blocks can be in
+ * flight at once (one per RTL core); the calls below act on the current block, the one last begun
+ * or selected. Functional mode only. */
 #ifndef TG_SIM_STEPPER_H
 #define TG_SIM_STEPPER_H
 
@@ -10,6 +12,7 @@
 #include "sim/sim.h"
 
 #define TG_STEPPER_NO_RD 255   /* tg_stepper_commit.rd when no register is written */
+#define TG_STEPPER_MAX_BLOCKS 8   /* blocks with live threads at once */
 
 /* One retired warp-instruction. */
 typedef struct tg_stepper_commit {
@@ -26,8 +29,14 @@ typedef struct tg_stepper tg_stepper;
 /* Checks and predecodes the launch; NULL with *fault filled when it is bad (or out of memory). */
 tg_stepper *tg_stepper_create(tg_sim *s, const tg_launch *l, tg_fault *fault);
 void tg_stepper_destroy(tg_stepper *st);
-/* Starts block `linear` (the previous one is dropped). Returns 0, or -1 if linear is past the grid. */
+/* Starts block `linear` and makes it current; a finished block's slot is reused. Returns 0, or -1
+ * if linear is past the grid or TG_STEPPER_MAX_BLOCKS blocks still have live threads. */
 int tg_stepper_begin_block(tg_stepper *st, uint32_t linear);
+/* Makes block `linear`, begun earlier and not yet replaced, current. Returns 0, or -1 if it is not
+ * held. */
+int tg_stepper_select(tg_stepper *st, uint32_t linear);
+/* Blocks begun that still have live threads. */
+unsigned tg_stepper_in_flight(const tg_stepper *st);
 /* Warps of the current block, and whether every thread of it has exited. */
 unsigned tg_stepper_warps(const tg_stepper *st);
 bool tg_stepper_block_done(const tg_stepper *st);

@@ -23,11 +23,13 @@ typedef struct ls_state {
     tg_lockstep_result *res;
     uint32_t nblocks;
     int64_t block;                        /* the simulator's current block, -1 before the first */
+    uint32_t next;                        /* the next block to begin (blocks begin in linear order) */
     bool failed;
     /* The simulator raised a divergent-barrier fault when it released a barrier after this warp's
      * instruction (bar or exit) completed; the RTL retires that instruction and faults when its
      * scheduler next looks at the barriers, so its next event must be that fault. */
     bool pending;
+    uint32_t pending_block;
     tg_fault pending_fault;
     tg_rtl_commit hist[TG_RTL_WARPS][HISTORY];
     uint64_t nhist[TG_RTL_WARPS];
@@ -72,10 +74,11 @@ static void show_state(ls_state *ls, unsigned warp)
     tg_lockstep_result *res = ls->res;
     if (warp < TG_RTL_WARPS && ls->nhist[warp]) {
         uint64_t n = ls->nhist[warp], from = n > HISTORY ? n - HISTORY : 0;
-        say(res, "  RTL: last %llu retired instructions of this warp (both sides agreed on them):\n",
+        say(res, "  RTL: of the last %llu retired instructions of this warp number, this block's (both sides agreed on them):\n",
             (unsigned long long)(n - from));
         for (uint64_t i = from; i < n; i++) {
             const tg_rtl_commit *c = &ls->hist[warp][i % HISTORY];
+            if (c->block != (uint64_t)ls->block) continue;   /* the same warp of another block */
             char side[32];
             snprintf(side, sizeof side, "@%llu", (unsigned long long)c->cycle);
             show_commit(res, ls->l, side, c->pc, c->mask, c->rd, c->data);
@@ -119,22 +122,32 @@ static void sim_fault_line(ls_state *ls)
     say(ls->res, "  simulator %s\n", line);
 }
 
-/* Moves the simulator to block b; the previous one must have finished. */
+/* Makes block b the simulator's current one: a block in flight, or the next one in linear order,
+ * begun when fewer than TG_RTL_CORES blocks have live threads (one block per core). */
 static bool enter_block(ls_state *ls, uint32_t b, unsigned warp)
 {
     if (ls->block == (int64_t)b) return true;
-    if (ls->block >= 0 && !tg_stepper_block_done(ls->st)) {
-        mismatch(ls, warp, "the RTL started block %u while the simulator's block %lld still has live threads", b,
-                 (long long)ls->block);
+    if (b < ls->next && tg_stepper_select(ls->st, b) == 0) {
+        ls->block = b;
+        return true;
+    }
+    if (b != ls->next) {
+        mismatch(ls, warp, "the RTL ran block %u; the simulator expected block %u of %u (or one in flight)", b,
+                 ls->next, ls->nblocks);
         return false;
     }
-    if (b != (uint32_t)(ls->block + 1) || tg_stepper_begin_block(ls->st, b) != 0) {
-        mismatch(ls, warp, "the RTL ran block %u; the simulator expected block %lld of %u", b,
-                 (long long)ls->block + 1, ls->nblocks);
+    unsigned live = tg_stepper_in_flight(ls->st);
+    if (live >= TG_RTL_CORES) {
+        mismatch(ls, warp, "the RTL started block %u while the simulator has %u blocks with live threads (%d cores)",
+                 b, live, TG_RTL_CORES);
+        return false;
+    }
+    if (tg_stepper_begin_block(ls->st, b) != 0) {
+        mismatch(ls, warp, "the simulator cannot begin block %u of %u", b, ls->nblocks);
         return false;
     }
     ls->block = b;
-    memset(ls->nhist, 0, sizeof ls->nhist);
+    ls->next = b + 1;
     return true;
 }
 
@@ -142,7 +155,7 @@ static void on_commit(const tg_rtl_commit *c, void *user)
 {
     ls_state *ls = user;
     if (ls->failed) return;
-    if (ls->pending) {
+    if (ls->pending && c->block == ls->pending_block) {
         mismatch(ls, c->warp, "the simulator faulted (%s) after the previous instruction; the RTL retired another",
                  tg_fault_kind_name(ls->pending_fault.kind));
         show_commit(ls->res, ls->l, "RTL", c->pc, c->mask, c->rd, c->data);
@@ -153,6 +166,7 @@ static void on_commit(const tg_rtl_commit *c, void *user)
     int rc = tg_stepper_step(ls->st, c->warp, &sc);
     if (rc < 0 && tg_stepper_fault(ls->st)->kind == TG_FAULT_DIVERGENT_BARRIER) {
         ls->pending = true;
+        ls->pending_block = c->block;
         ls->pending_fault = *tg_stepper_fault(ls->st);
         ls->res->commits++;
         ls->res->thread_instrs += (uint64_t)__builtin_popcount(c->mask);
@@ -189,11 +203,14 @@ static void on_commit(const tg_rtl_commit *c, void *user)
 static void check_fault(ls_state *ls, const tg_rtl_result *rr)
 {
     tg_lockstep_result *res = ls->res;
+    /* Blocks dispatched before the faulting one that have not retired anything yet. */
+    while (ls->next < rr->fault_block && ls->next < ls->nblocks)
+        if (!enter_block(ls, ls->next, rr->fault_warp)) return;
     if (!enter_block(ls, rr->fault_block, rr->fault_warp)) return;
     tg_stepper_commit sc;
     int rc;
     const tg_fault *f;
-    if (ls->pending) { rc = -1; f = &ls->pending_fault; }
+    if (ls->pending && ls->pending_block == rr->fault_block) { rc = -1; f = &ls->pending_fault; }
     else {
         if (rr->fault_kind == TG_FAULT_BARRIER_DEADLOCK) rc = tg_stepper_check_deadlock(ls->st);
         else rc = tg_stepper_step(ls->st, rr->fault_warp, &sc);
@@ -234,9 +251,10 @@ static void check_end(ls_state *ls, tg_sim *s)
         sim_fault_line(ls);
         return;
     }
-    if (ls->block != (int64_t)ls->nblocks - 1 || !tg_stepper_block_done(ls->st)) {
-        mismatch(ls, 0, "the RTL finished; the simulator is at block %lld of %u%s", (long long)ls->block,
-                 ls->nblocks, tg_stepper_block_done(ls->st) ? "" : " with live threads");
+    unsigned live = tg_stepper_in_flight(ls->st);
+    if (ls->next != ls->nblocks || live) {
+        mismatch(ls, 0, "the RTL finished; the simulator began %u of %u blocks, %u with live threads", ls->next,
+                 ls->nblocks, live);
         return;
     }
     for (unsigned i = 0; i < s->nallocs; i++) {

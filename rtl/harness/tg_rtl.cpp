@@ -32,7 +32,7 @@ struct tg_rtl {
 enum { REG_ENTRY, REG_END, REG_GRID, REG_BLOCK, REG_PARAMS, REG_PARAM_BYTES, REG_SHARED,
        REG_CONTROL, REG_STATUS, REG_FAULT_KIND, REG_FAULT_PC, REG_FAULT_WARP, REG_FAULT_LANE,
        REG_FAULT_ADDR, REG_FAULT_BLOCK, REG_CYCLES, REG_GRID_Y, REG_GRID_Z, REG_BLOCK_Y, REG_BLOCK_Z,
-       REG_LOCAL_BYTES, REG_L1_HITS, REG_L1_MISSES, REG_MEM_READS, REG_MEM_WRITES, REG_L1_CTRL };
+       REG_LOCAL_BYTES, REG_L1_HITS, REG_L1_MISSES, REG_MEM_READS, REG_MEM_WRITES, REG_L1_CTRL, REG_CORES };
 
 // Parses an optional numeric environment variable in [lo, hi]; false (with a message) if malformed.
 static bool env_uint(const char *name, unsigned lo, unsigned hi, unsigned *v)
@@ -177,6 +177,7 @@ extern "C" void tg_rtl_step(tg_rtl *r)
         if (r->on_commit) {
             tg_rtl_commit c;
             c.cycle = r->cycle;
+            c.core = t->commit_core;
             c.block = t->commit_block;
             c.warp = t->commit_warp;
             c.pc = t->commit_pc;
@@ -220,6 +221,7 @@ extern "C" int tg_rtl_run(tg_rtl *r, const tg_rtl_launch *l, uint64_t max_cycles
     host_write(r, REG_PARAM_BYTES, l->param_bytes);
     host_write(r, REG_SHARED, l->shared_bytes);
     host_write(r, REG_L1_CTRL, r->l1_bypass);
+    host_write(r, REG_CORES, l->cores ? l->cores : TG_RTL_CORES);
     host_write(r, REG_CONTROL, 1);
     uint64_t start = r->cycle, commits0 = r->commits;
     int rc = -1;

@@ -21,6 +21,7 @@ extern "C" {
 #define TG_RTL_NREGS 64
 #define TG_RTL_SHARED_WORDS 8192
 #define TG_RTL_LOCAL_WORDS 64       /* local memory per thread: 256 bytes */
+#define TG_RTL_CORES 2              /* cores, each running one block at a time */
 #define TG_RTL_FAULT_UNIMPLEMENTED 15
 /* The DRAM model's latency in cycles when TGPU_RTL_DRAM_LATENCY is unset: the default timing
  * preset's column latency (sim/presets/default.cfg, dram.CL = 20), i.e. a row-buffer hit; the
@@ -32,6 +33,7 @@ typedef struct tg_rtl tg_rtl;
 /* One retired warp-instruction, as gpu_top's commit port shows it. */
 typedef struct tg_rtl_commit {
     uint64_t cycle;
+    uint32_t core;                     /* the core that retired it, 0..TG_RTL_CORES-1 */
     uint32_t block, warp, pc, mask;    /* mask: lanes that executed */
     uint32_t rd;                       /* 255: no register written */
     uint32_t data[TG_RTL_LANES];       /* value written to rd, per lane */
@@ -45,6 +47,7 @@ typedef struct tg_rtl_launch {
     uint32_t params, param_bytes; /* device address and size of the parameter block */
     uint32_t shared_bytes;
     uint32_t local_bytes;         /* per thread, at most TG_RTL_LOCAL_WORDS * 4 */
+    uint32_t cores;               /* cores to use, 1..TG_RTL_CORES; 0: all */
 } tg_rtl_launch;
 
 typedef struct tg_rtl_result {
