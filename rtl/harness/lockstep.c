@@ -24,6 +24,7 @@ typedef struct ls_state {
     uint32_t nblocks;
     int64_t block;                        /* the simulator's current block, -1 before the first */
     uint32_t next;                        /* the next block to begin (blocks begin in linear order) */
+    uint32_t last_core;                   /* the core of the previous commit */
     bool failed;
     /* The simulator raised a divergent-barrier fault when it released a barrier after this warp's
      * instruction (bar or exit) completed; the RTL retires that instruction and faults when its
@@ -203,6 +204,9 @@ static void on_commit(const tg_rtl_commit *c, void *user)
     }
     ls->res->commits++;
     ls->res->thread_instrs += (uint64_t)__builtin_popcount(c->mask);
+    if (c->core < TG_RTL_CORES) ls->res->core_commits[c->core]++;
+    if (ls->res->commits > 1 && c->core != ls->last_core) ls->res->core_switches++;
+    ls->last_core = c->core;
     if (c->warp < TG_RTL_WARPS) ls->hist[c->warp][ls->nhist[c->warp]++ % HISTORY] = *c;
 }
 

@@ -25,6 +25,8 @@ typedef struct tg_lockstep_result {
     uint64_t commits;           /* warp-instructions compared */
     uint64_t thread_instrs;     /* their executed lanes, summed */
     uint64_t rtl_cycles;
+    uint64_t core_commits[TG_RTL_CORES];   /* commits compared, per RTL core */
+    uint64_t core_switches;     /* commits from another core than the previous commit's */
     tg_rtl_result rtl;          /* the RTL's own result (cycles, L1 and DRAM counters, fault) */
     int fault_kind;             /* the fault both sides agreed on (TG_FAULT_NONE if none) */
     tg_fault fault;             /* the simulator's record of it */

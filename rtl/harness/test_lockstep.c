@@ -5,7 +5,8 @@
  * Then RTL features checked in lockstep and against C: 2-D/3-D launches (every tid/ntid/ctaid/
  * nctaid component), local memory (widths, zero at block start, out-of-range and misaligned
  * faults, a launch needing more than the RTL has), counted and named barriers, and the illegal-
- * count, divergent-barrier and deadlock faults. */
+ * count, divergent-barrier and deadlock faults; and blocks running on two cores at once, with
+ * atomics from both contending (and fewer cycles than on one core). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,6 +344,59 @@ static void test_fault(const char *name, const char *src, uint32_t threads, int 
           name, tg_lockstep_status_name(st), res.fault_kind, kind, res.fault.warp, res.fault.lane, res.fault.pc, res.report);
 }
 
+/* Blocks on several cores at once: every thread spins a per-thread number of iterations, then takes
+ * a ticket from one global counter (atomics from both cores contend for it) and stores it at
+ * out[1 + global id]. In lockstep both cores must retire instructions, interleaved; the tickets
+ * must be 0..N-1 each once; and the launch must take fewer cycles on 2 cores than on 1. */
+static const char *const MC_SRC =
+    ".kernel mc\n.param out 4\n"
+    "    s2r r0, %tid.x\n    s2r r1, %ctaid.x\n    s2r r2, %ntid.x\n"
+    "    imad r3, r1, r2, r0\n"              /* global id */
+    "    and r4, r3, 7\n    iadd r4, r4, 4\n"  /* 4..11 iterations */
+    "    mov r5, 0\n    mov r10, 3\n"
+    "L:\n    imad r5, r5, r10, r4\n    iadd r4, r4, -1\n    isetp.ne p0, r4, 0\n    @p0 bra L\n"
+    "    ldp.b32 r6, [out]\n"
+    "    mov r7, 1\n    atomg.add r8, [r6], r7\n"
+    "    shl r9, r3, 2\n    iadd r9, r9, r6\n    stg.b32 [r9+4], r8\n"
+    "    exit\n";
+
+static void test_multicore(void)
+{
+    enum { BLOCKS = 6, THREADS = 64, N = BLOCKS * THREADS };
+    uint32_t out[1 + N];
+    uint64_t cycles[2] = { 0, 0 };
+    for (unsigned cores = 1; cores <= 2; cores++) {
+        char v[8];
+        snprintf(v, sizeof v, "%u", cores);
+        setenv("TGPU_RTL_CORES", v, 1);
+        int st = lockstep_src("multicore", MC_SRC, (tg_dim3){ BLOCKS, 1, 1 }, (tg_dim3){ THREADS, 1, 1 }, out,
+                              sizeof out);
+        unsetenv("TGPU_RTL_CORES");
+        CHECK(st == TG_LOCKSTEP_MATCH && res.fault_kind == 0, "multicore on %u cores: %s\n%s", cores,
+              tg_lockstep_status_name(st), res.report);
+        cycles[cores - 1] = res.rtl_cycles;
+        unsigned seen[N] = { 0 }, bad = 0;
+        for (unsigned i = 0; i < N; i++)
+            if (out[1 + i] >= N || seen[out[1 + i]]++) bad++;
+        CHECK(out[0] == N && bad == 0, "multicore on %u cores: counter %u, %u bad tickets", cores, out[0], bad);
+        if (cores == 1)
+            CHECK(res.core_commits[0] == res.commits && res.core_switches == 0,
+                  "multicore on 1 core: %llu of %llu commits on core 0, %llu switches",
+                  (unsigned long long)res.core_commits[0], (unsigned long long)res.commits,
+                  (unsigned long long)res.core_switches);
+        else
+            CHECK(res.core_commits[0] > res.commits / 4 && res.core_commits[1] > res.commits / 4 &&
+                  res.core_switches > BLOCKS * 4,
+                  "multicore on 2 cores: commits %llu on core 0, %llu on core 1, %llu switches",
+                  (unsigned long long)res.core_commits[0], (unsigned long long)res.core_commits[1],
+                  (unsigned long long)res.core_switches);
+    }
+    CHECK(cycles[1] < cycles[0], "multicore: %llu cycles on 2 cores, %llu on 1", (unsigned long long)cycles[1],
+          (unsigned long long)cycles[0]);
+    printf("multicore: %d blocks x %d threads with a contended atomic: %llu cycles on 1 core, %llu on 2\n", BLOCKS,
+           THREADS, (unsigned long long)cycles[0], (unsigned long long)cycles[1]);
+}
+
 int main(void)
 {
     test_match();
@@ -366,6 +420,7 @@ int main(void)
               tg_lockstep_status_name(st), res.report);
     }
     test_barriers();
+    test_multicore();
     test_fault("bar count not a warp multiple", "    s2r r0, %tid.x\n    mov r1, 48\n    bar 1, r1\n    exit\n", 64,
                TG_FAULT_ILLEGAL, 0, 0, 2);
     test_fault("bar counts differ", "    s2r r0, %tid.x\n    shr r1, r0, 5\n    iadd r1, r1, 2\n    shl r1, r1, 5\n"
@@ -378,7 +433,7 @@ int main(void)
                "A:\n    bar 0\n    exit\n", 96, TG_FAULT_BARRIER_DEADLOCK, 0, 0, 0);
     if (failures) { printf("test_lockstep: %d failures\n", failures); return 1; }
     printf("test_lockstep: clean run matches (atomics included), a shared fault matches; planted immediate, branch, "
-           "input and memory differences caught; 2-D/3-D launches, local memory, counted barriers and barrier "
-           "faults match\n");
+           "input and memory differences caught; 2-D/3-D launches, local memory, counted barriers, barrier "
+           "faults and two cores match\n");
     return 0;
 }

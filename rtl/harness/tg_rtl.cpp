@@ -23,6 +23,7 @@ struct tg_rtl {
     void *user;
     bool stop;
     bool l1_bypass;
+    unsigned cores;   // cores a launch uses when tg_rtl_launch.cores is 0 (TGPU_RTL_CORES)
     // DRAM answers in flight: a ring of dram_latency entries, one request per cycle at most.
     unsigned dram_latency;
     struct dram_rsp { uint64_t due; uint32_t rdata; bool err; } *pend;
@@ -64,8 +65,10 @@ static void clock_edge(tg_rtl *r)
 
 extern "C" tg_rtl *tg_rtl_create(uint32_t mem_bytes, const char *vcd)
 {
-    unsigned latency = TG_RTL_DRAM_LATENCY, l1 = 1;
-    if (!env_uint("TGPU_RTL_DRAM_LATENCY", 1, 1000, &latency) || !env_uint("TGPU_RTL_L1", 0, 1, &l1)) return NULL;
+    unsigned latency = TG_RTL_DRAM_LATENCY, l1 = 1, cores = TG_RTL_CORES;
+    if (!env_uint("TGPU_RTL_DRAM_LATENCY", 1, 1000, &latency) || !env_uint("TGPU_RTL_L1", 0, 1, &l1) ||
+        !env_uint("TGPU_RTL_CORES", 1, TG_RTL_CORES, &cores))
+        return NULL;
     tg_rtl *r = (tg_rtl *)calloc(1, sizeof *r);
     if (!r) return NULL;
     r->mem = (uint8_t *)calloc(1, mem_bytes);
@@ -73,6 +76,7 @@ extern "C" tg_rtl *tg_rtl_create(uint32_t mem_bytes, const char *vcd)
     if (!r->mem || !r->pend) { free(r->mem); free(r->pend); free(r); return NULL; }
     r->dram_latency = latency;
     r->l1_bypass = !l1;
+    r->cores = cores;
     r->mem_bytes = mem_bytes;
     r->ctx = new VerilatedContext;
     r->top = new Vgpu_top(r->ctx);
@@ -221,7 +225,7 @@ extern "C" int tg_rtl_run(tg_rtl *r, const tg_rtl_launch *l, uint64_t max_cycles
     host_write(r, REG_PARAM_BYTES, l->param_bytes);
     host_write(r, REG_SHARED, l->shared_bytes);
     host_write(r, REG_L1_CTRL, r->l1_bypass);
-    host_write(r, REG_CORES, l->cores ? l->cores : TG_RTL_CORES);
+    host_write(r, REG_CORES, l->cores ? l->cores : r->cores);
     host_write(r, REG_CONTROL, 1);
     uint64_t start = r->cycle, commits0 = r->commits;
     int rc = -1;

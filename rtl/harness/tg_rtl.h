@@ -25,7 +25,8 @@ extern "C" {
 #define TG_RTL_FAULT_UNIMPLEMENTED 15
 /* The DRAM model's latency in cycles when TGPU_RTL_DRAM_LATENCY is unset: the default timing
  * preset's column latency (sim/presets/default.cfg, dram.CL = 20), i.e. a row-buffer hit; the
- * model has no banks or rows. TGPU_RTL_L1=0 bypasses the L1 (for measuring it). */
+ * model has no banks or rows. TGPU_RTL_L1=0 bypasses the L1 (for measuring it); TGPU_RTL_CORES=n
+ * (1..TG_RTL_CORES) makes launches use n cores (for measuring them). */
 #define TG_RTL_DRAM_LATENCY 20
 
 typedef struct tg_rtl tg_rtl;
@@ -47,7 +48,7 @@ typedef struct tg_rtl_launch {
     uint32_t params, param_bytes; /* device address and size of the parameter block */
     uint32_t shared_bytes;
     uint32_t local_bytes;         /* per thread, at most TG_RTL_LOCAL_WORDS * 4 */
-    uint32_t cores;               /* cores to use, 1..TG_RTL_CORES; 0: all */
+    uint32_t cores;               /* cores to use, 1..TG_RTL_CORES; 0: TGPU_RTL_CORES, else all */
 } tg_rtl_launch;
 
 typedef struct tg_rtl_result {
@@ -59,8 +60,8 @@ typedef struct tg_rtl_result {
 } tg_rtl_result;
 
 /* mem_bytes of DRAM; addresses below 256 fault (null). vcd: waveform file or NULL. NULL if out of
- * memory or if TGPU_RTL_DRAM_LATENCY (1..1000) or TGPU_RTL_L1 (0 or 1) is malformed (said on
- * stderr). */
+ * memory or if TGPU_RTL_DRAM_LATENCY (1..1000), TGPU_RTL_L1 (0 or 1) or TGPU_RTL_CORES
+ * (1..TG_RTL_CORES) is malformed (said on stderr). */
 tg_rtl *tg_rtl_create(uint32_t mem_bytes, const char *vcd);
 void tg_rtl_destroy(tg_rtl *r);
 /* Writes code words to instruction memory from index 0; -1 if they do not fit. */
