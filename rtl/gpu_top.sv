@@ -32,7 +32,7 @@ module gpu_top #(
     parameter int LOCAL_WORDS = 64,
     parameter int IMEM_WORDS = 4096,
     parameter int L1_LINES = 64,
-    parameter int NCORES = 1
+    parameter int NCORES = 2
 ) (
     input  logic        clk,
     input  logic        rst,
