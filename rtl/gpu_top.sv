@@ -169,21 +169,7 @@ module gpu_top #(
     // ---- the commit port: one core's commit per cycle, round-robin among those waiting ----------
     logic [31:0] last_commit, grant;
     logic        grant_any;
-    always_comb begin
-        grant_any = 1'b0;
-        grant = '0;
-        for (int k = 1; k <= NCORES; k++) begin
-            int i;
-            i = 32'(last_commit) + k;
-            if (i >= NCORES) i = i - NCORES;
-            if (!grant_any && want[i]) begin
-                grant_any = 1'b1;
-                grant = 32'(i);
-            end
-        end
-        ready = '0;
-        if (grant_any) ready[grant] = 1'b1;
-    end
+    rr_arbiter #(.N(NCORES)) u_commit_arb (.req(want), .last(last_commit), .any(grant_any), .sel(grant), .gnt(ready));
     always_ff @(posedge clk)
         if (rst) last_commit <= 32'(NCORES - 1);
         else if (grant_any) last_commit <= grant;

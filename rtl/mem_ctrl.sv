@@ -55,21 +55,15 @@ module mem_ctrl #(
     logic [QB-1:0] head, tail;
 
     // Round-robin pick among the requesting clients; only the owner while one holds the memory.
+    logic [N-1:0] eligible;
     always_comb begin
-        any = 1'b0;
-        sel = '0;
-        for (int k = 1; k <= N; k++) begin
-            int i;
-            i = 32'(last) + k;
-            if (i >= N) i = i - N;
-            if (!any && req[i] && (!owned || 32'(i) == owner)) begin
-                any = 1'b1;
-                sel = 32'(i);
-            end
+        eligible = req;
+        if (owned) begin
+            eligible = '0;
+            eligible[owner] = req[owner];
         end
-        gnt = '0;
-        if (any) gnt[sel] = 1'b1;
     end
+    rr_arbiter #(.N(N)) u_arb (.req(eligible), .last, .any, .sel, .gnt);
 
     assign dram_req   = any;
     assign dram_we    = we[sel];
