@@ -124,9 +124,7 @@ void tg_predecode(const tg_module *m, const tg_kernel *k, tg_pinst *code)
 
 int tg_block_init(tg_block *b, uint32_t linear)
 {
-    b->idx.x = linear % b->grid.x;
-    b->idx.y = linear / b->grid.x % b->grid.y;
-    b->idx.z = linear / (b->grid.x * b->grid.y);
+    b->idx = tg_dim3_of_linear(b->grid, linear);
     b->nthreads = b->dim.x * b->dim.y * b->dim.z;
     b->nwarps = (b->nthreads + b->warp_size - 1) / b->warp_size;
     b->nregs = b->k->nregs;

@@ -15,6 +15,12 @@
 
 typedef struct tg_dim3 { uint32_t x, y, z; } tg_dim3;
 
+/* The index whose linear number in extent d, x fastest, is `linear` (blockIdx from a block number). */
+static inline tg_dim3 tg_dim3_of_linear(tg_dim3 d, uint32_t linear)
+{
+    return (tg_dim3){ linear % d.x, linear / d.x % d.y, linear / (d.x * d.y) };
+}
+
 typedef struct tg_sim_config {
     unsigned warp_size;              /* lanes per warp, 1..32 (default 32) */
     unsigned num_sms;                /* cores; blocks are spread over them (default 4) */

@@ -34,9 +34,7 @@ static void rtl_fault(tg_fault *f, const tg_launch *l, const tg_rtl_result *rr)
     f->kind = (int)rr->fault_kind;
     snprintf(f->kernel, sizeof f->kernel, "%s", l->kernel->name);
     /* The RTL reports the linear block number; blockIdx is x fastest, as the simulator's. */
-    f->block.x = rr->fault_block % l->grid.x;
-    f->block.y = rr->fault_block / l->grid.x % l->grid.y;
-    f->block.z = rr->fault_block / l->grid.x / l->grid.y;
+    f->block = tg_dim3_of_linear(l->grid, rr->fault_block);
     f->warp = rr->fault_warp;
     f->lane = rr->fault_lane;
     f->pc = rr->fault_pc;
