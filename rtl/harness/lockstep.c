@@ -160,6 +160,16 @@ static bool enter_block(ls_state *ls, uint32_t b, unsigned warp)
     return true;
 }
 
+/* A warp-instruction both sides retired: the result's counts. */
+static void count_commit(ls_state *ls, const tg_rtl_commit *c)
+{
+    ls->res->commits++;
+    ls->res->thread_instrs += (uint64_t)__builtin_popcount(c->mask);
+    if (c->core < TG_RTL_CORES) ls->res->core_commits[c->core]++;
+    if (ls->res->commits > 1 && c->core != ls->last_core) ls->res->core_switches++;
+    ls->last_core = c->core;
+}
+
 static void on_commit(const tg_rtl_commit *c, void *user)
 {
     ls_state *ls = user;
@@ -177,8 +187,7 @@ static void on_commit(const tg_rtl_commit *c, void *user)
         ls->pending = true;
         ls->pending_block = c->block;
         ls->pending_fault = *tg_stepper_fault(ls->st);
-        ls->res->commits++;
-        ls->res->thread_instrs += (uint64_t)__builtin_popcount(c->mask);
+        count_commit(ls, c);
         return;
     }
     if (rc != 0) {
@@ -202,11 +211,7 @@ static void on_commit(const tg_rtl_commit *c, void *user)
         show_state(ls, c->warp);
         return;
     }
-    ls->res->commits++;
-    ls->res->thread_instrs += (uint64_t)__builtin_popcount(c->mask);
-    if (c->core < TG_RTL_CORES) ls->res->core_commits[c->core]++;
-    if (ls->res->commits > 1 && c->core != ls->last_core) ls->res->core_switches++;
-    ls->last_core = c->core;
+    count_commit(ls, c);
     if (c->warp < TG_RTL_WARPS) ls->hist[c->warp][ls->nhist[c->warp]++ % HISTORY] = *c;
 }
 
