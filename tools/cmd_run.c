@@ -50,11 +50,12 @@ static void usage(FILE *f)
         "                      Chrome trace events (Perfetto), .vcd waveforms (GTKWave); .tgtrace: a\n"
         "                      recording for `tgpu viz FILE.tgtrace` (warp states, memory, DRAM, buffers)\n"
         "  --trace-core N, --trace-warp N   .txt traces: only this core / warp slot\n"
-        "  --backend sim|rtl   sim (default), or the Verilated RTL (warps of %d lanes, one core, blocks\n"
+        "  --backend sim|rtl   sim (default), or the Verilated RTL (warps of %d lanes, %d cores, blocks\n"
         "                      of up to %d threads), in lockstep with the simulator: every\n"
         "                      retired warp-instruction and final memory are compared; --trace F.vcd\n"
         "                      writes the RTL's waveform\n"
-        "  --no-lockstep       with --backend rtl: run the RTL alone\n", TG_RTL_LANES, TG_RTL_LANES * TG_RTL_WARPS);
+        "  --no-lockstep       with --backend rtl: run the RTL alone\n", TG_RTL_LANES, TG_RTL_CORES,
+        TG_RTL_LANES * TG_RTL_WARPS);
 }
 
 static int parse_dim(const char *s, tg_dim3 *d)
@@ -230,9 +231,9 @@ int tg_run_main(int argc, char **argv, const tg_run_observer *obs)
         }
         if (cfg.cycle_mode || show_stats || stats_json || cfg.timing_preset || sim_shape || obs ||
             (trace && (!strrchr(trace, '.') || strcmp(strrchr(trace, '.'), ".vcd")))) {
-            fprintf(stderr, "tgpu run: --backend rtl runs the RTL's own shape (warps of %d lanes, one core) and takes "
+            fprintf(stderr, "tgpu run: --backend rtl runs the RTL's own shape (warps of %d lanes, %d cores) and takes "
                             "--trace FILE.vcd for its waveform; cycle-mode options, --warp-size and --sms are the simulator's\n",
-                    TG_RTL_LANES);
+                    TG_RTL_LANES, TG_RTL_CORES);
             return 2;
         }
         uint64_t watchdog = cfg.watchdog;

@@ -55,7 +55,7 @@ static int run(tg_rtl *r, const uint64_t *code, uint32_t n, uint32_t grid, uint3
     return tg_rtl_run(r, &l, 50000000, res);   /* a hang limit only */
 }
 
-/* Differential check: runs the same program on the simulator (warp size 8, one core) with the
+/* Differential check: runs the same program on the simulator (warp size TG_RTL_LANES, one core) with the
  * same initial contents of the listed RTL buffers, then runs the RTL and compares the buffers
  * byte for byte. Param words equal to a buffer's RTL address are rewritten to the sim's address. */
 static int run_both(tg_rtl *r, const char *name, const uint64_t *code, uint32_t n, uint32_t grid,
